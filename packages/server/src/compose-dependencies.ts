@@ -1,0 +1,27 @@
+import type { Config } from './config/load-config';
+import { KeyEncryptor } from './core/keys/key-encryptor';
+import { KeyRing } from './core/keys/key-ring';
+import type { Clock, Random } from './core/ports';
+import { SecretHasher } from './core/secrets/secret-hasher';
+import type { Storage } from './storage/open-storage';
+import { signingKeyRepository } from './storage/signing-key-repository';
+
+/** Everything the HTTP layer is built from; made once by main.ts (or a test) and passed down. */
+export interface AppDependencies {
+  readonly config: Config;
+  readonly storage: Storage;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly keyEncryptor: KeyEncryptor;
+  readonly keyRing: KeyRing;
+  readonly secretHasher: SecretHasher;
+}
+
+/** Derives the keys from the key-encryption key and loads (or, on first start, creates) the signing keys. */
+export async function composeDependencies(config: Config, storage: Storage, clock: Clock, random: Random): Promise<AppDependencies> {
+  const kek = Buffer.from(config.keyEncryptionKey, 'base64url');
+  const keyEncryptor = new KeyEncryptor(kek);
+  const keyRing = new KeyRing(signingKeyRepository(storage.db), keyEncryptor, clock, config.signingAlg);
+  await keyRing.load();
+  return { config, storage, clock, random, keyEncryptor, keyRing, secretHasher: new SecretHasher(kek) };
+}

@@ -1,0 +1,125 @@
+import { type SettingName, type SigningAlgorithm, settings } from './config-schema';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly issuer: string;
+  readonly env: 'development' | 'production' | 'test';
+  readonly databaseUrl: string | undefined;
+  readonly sqlitePath: string;
+  readonly redisUrl: string | undefined;
+  readonly adminToken: string;
+  readonly keyEncryptionKey: string;
+  readonly signingAlg: SigningAlgorithm;
+  readonly tokenLifetimeMin: number;
+  readonly tokenLifetimeMax: number;
+  readonly codeTtl: number;
+  readonly grantMaxAge: number;
+  readonly refreshGrace: number;
+  readonly secretOverlap: number;
+  readonly tokenRateLimit: number;
+  readonly failedAttemptLimit: number;
+  readonly trustedProxies: readonly string[];
+  readonly backofficePrefix: string;
+  readonly clientCacheTtl: number;
+  readonly demo: boolean;
+  readonly logLevel: string;
+}
+
+/** Development stand-ins for secrets the operator did not set; main.ts decides how they are made. */
+export interface DevelopmentSecrets {
+  adminToken(): string;
+  keyEncryptionKey(): string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads every setting from `env`, collects every problem into one ConfigError, and returns a frozen
+ * Config plus the warnings to print at start (development defaults for secrets).
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  development: DevelopmentSecrets,
+): { config: Config; warnings: string[] } {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const values: Partial<Record<SettingName, unknown>> = {};
+
+  for (const name of Object.keys(settings) as SettingName[]) {
+    const setting = settings[name];
+    const raw = env[name] === '' ? undefined : env[name];
+    const input = raw ?? setting.default;
+    if (input === undefined) continue;
+    const parsed = setting.schema.safeParse(input);
+    if (parsed.success) values[name] = parsed.data;
+    else problems.push(`${name}: ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(raw)})`);
+  }
+
+  const host = (values.HOST as string | undefined) ?? '127.0.0.1';
+  const port = (values.PORT as number | undefined) ?? 4000;
+  const issuer = (values.COUNTERSIGN_ISSUER as string | undefined) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const envName = (values.COUNTERSIGN_ENV as Config['env'] | undefined) ?? (issuer.startsWith('https:') ? 'production' : 'development');
+
+  const min = values.COUNTERSIGN_TOKEN_LIFETIME_MIN as number | undefined;
+  const max = values.COUNTERSIGN_TOKEN_LIFETIME_MAX as number | undefined;
+  if (min !== undefined && max !== undefined && min > max) {
+    problems.push(`COUNTERSIGN_TOKEN_LIFETIME_MIN: must not exceed COUNTERSIGN_TOKEN_LIFETIME_MAX (${min} > ${max})`);
+  }
+
+  let adminToken = values.COUNTERSIGN_ADMIN_TOKEN as string | undefined;
+  let keyEncryptionKey = values.COUNTERSIGN_KEY_ENCRYPTION_KEY as string | undefined;
+  if (envName === 'production') {
+    if (adminToken === undefined && env.COUNTERSIGN_ADMIN_TOKEN === undefined)
+      problems.push('COUNTERSIGN_ADMIN_TOKEN: must be set in production');
+    if (keyEncryptionKey === undefined && env.COUNTERSIGN_KEY_ENCRYPTION_KEY === undefined)
+      problems.push('COUNTERSIGN_KEY_ENCRYPTION_KEY: must be set in production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  if (adminToken === undefined) {
+    adminToken = development.adminToken();
+    warnings.push('COUNTERSIGN_ADMIN_TOKEN is not set: generated a development admin token (printed below)');
+  }
+  if (keyEncryptionKey === undefined) {
+    keyEncryptionKey = development.keyEncryptionKey();
+    warnings.push('COUNTERSIGN_KEY_ENCRYPTION_KEY is not set: using a generated development key; set one before real use');
+  }
+
+  const config: Config = {
+    host,
+    port,
+    issuer,
+    env: envName,
+    databaseUrl: values.DATABASE_URL as string | undefined,
+    sqlitePath: values.COUNTERSIGN_SQLITE_PATH as string,
+    redisUrl: values.REDIS_URL as string | undefined,
+    adminToken,
+    keyEncryptionKey,
+    signingAlg: values.COUNTERSIGN_SIGNING_ALG as SigningAlgorithm,
+    tokenLifetimeMin: min as number,
+    tokenLifetimeMax: max as number,
+    codeTtl: values.COUNTERSIGN_CODE_TTL as number,
+    grantMaxAge: values.COUNTERSIGN_GRANT_MAX_AGE as number,
+    refreshGrace: values.COUNTERSIGN_REFRESH_GRACE as number,
+    secretOverlap: values.COUNTERSIGN_SECRET_OVERLAP as number,
+    tokenRateLimit: values.COUNTERSIGN_TOKEN_RATE_LIMIT as number,
+    failedAttemptLimit: values.COUNTERSIGN_FAILED_ATTEMPT_LIMIT as number,
+    trustedProxies: Object.freeze(
+      (values.COUNTERSIGN_TRUSTED_PROXIES as string)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+    backofficePrefix: values.COUNTERSIGN_BACKOFFICE_PREFIX as string,
+    clientCacheTtl: values.COUNTERSIGN_CLIENT_CACHE_TTL as number,
+    demo: values.COUNTERSIGN_DEMO as boolean,
+    logLevel: values.COUNTERSIGN_LOG_LEVEL as string,
+  };
+  return { config: Object.freeze(config), warnings };
+}

@@ -1,0 +1,48 @@
+import type { SigningAlgorithm } from '../../config/config-schema';
+import type { Clock, SigningKeyStore } from '../ports';
+import { generateSigningKey } from './generate-signing-key';
+import type { KeyEncryptor } from './key-encryptor';
+import type { KeyRing } from './key-ring';
+
+export interface RotationInput {
+  store: SigningKeyStore;
+  encryptor: KeyEncryptor;
+  clock: Clock;
+  keyRing: KeyRing;
+  alg: SigningAlgorithm;
+  /** The longest lifetime any access token can have had (the longest credential lifetime). */
+  longestTokenLifetimeSeconds: number;
+  /** SPEC §4: a compromised key leaves the JWKS at once, so everything it signed stops verifying. */
+  compromised: boolean;
+}
+
+/**
+ * Rotation without downtime (SPEC §4): the pre-published next key becomes current, so verifiers that
+ * cached the JWKS already know it; the old current key stays published until the last token it can
+ * have signed has expired; a fresh next key is published for the rotation after.
+ */
+export async function rotateSigningKeys(input: RotationInput): Promise<{ current: string; retired: string | null }> {
+  const { store, encryptor, clock, keyRing } = input;
+  await keyRing.load();
+  const before = keyRing.current().kid;
+  const generated = await generateSigningKey(input.alg);
+  const now = clock.now();
+  await store.rotate({
+    expectedCurrentKid: before,
+    newNext: {
+      kid: generated.kid,
+      alg: generated.alg,
+      status: 'next',
+      publicJwk: generated.publicJwk as Record<string, unknown>,
+      privateJwkEncrypted: encryptor.encrypt(JSON.stringify(generated.privateJwk), generated.kid),
+      createdAt: now,
+      activatedAt: null,
+      retiredAt: null,
+      publishUntil: null,
+    },
+    retiredPublishUntil: input.compromised ? null : now + input.longestTokenLifetimeSeconds * 1000,
+    now,
+  });
+  await keyRing.load();
+  return { current: keyRing.current().kid, retired: before };
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppDependencies } from '../compose-dependencies';
+import { mapError } from './error-mapper';
+import { registerFormBodyParser } from './form-body-parser';
+import { healthRoutes } from './health-routes';
+import { logRedaction, requestSerializer } from './log-redaction';
+import { wellKnownRoutes } from './well-known-routes';
+
+export interface BuildAppOptions {
+  /** pino options or a logger; `false` (tests) logs nothing. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the Fastify instance; never listens (tests use inject(), main.ts calls listen). */
+export async function buildApp(deps: AppDependencies, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      options.logger === undefined
+        ? { level: deps.config.logLevel, redact: logRedaction, serializers: { req: requestSerializer } }
+        : options.logger,
+    // A well-formed X-Request-Id from a proxy is kept so logs line up across hops; anything else is replaced.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    bodyLimit: 256 * 1024,
+    forceCloseConnections: true,
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerFormBodyParser(app);
+  app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      errors: [
+        { status: '404', code: 'NOT_FOUND', title: 'Not found', detail: `No route for ${request.method} ${request.url.split('?')[0]}` },
+      ],
+    }),
+  );
+
+  await app.register(healthRoutes, { storage: deps.storage });
+  await app.register(wellKnownRoutes, { deps });
+  return app;
+}

@@ -1,0 +1,93 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidRequestError, OAuthError, TooManyRequestsError } from '../core/errors';
+import { RecordConflictError, RecordNotFoundError, RecordValidationError } from '../core/record-errors';
+import { noStore } from './no-store';
+
+/**
+ * The one place where errors become wire responses (DESIGN.md). Each route declares its wire format
+ * in `config.wire`:
+ * - `oauth`: RFC 6749 §5.2 `{error, error_description}` plus the JSON:API `errors` array (SPEC §3);
+ * - `jsonapi` (default): `{errors: [{status, code, title, detail, source?}]}` (provisioning, health).
+ * The authorization endpoint and the app exchange map their own errors through their own renderers.
+ * An unexpected error is logged with its request id and answered `server_error`, never with its message.
+ */
+export type WireFormat = 'oauth' | 'jsonapi';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    wire?: WireFormat;
+  }
+}
+
+/** `Not Found` → `NOT_FOUND`, the reason phrase in UPPER_SNAKE. */
+export const reasonCode = (status: number): string =>
+  (STATUS_CODES[status] ?? 'Error')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+
+export function oauthErrorBody(error: OAuthError) {
+  return {
+    error: error.code,
+    error_description: error.description,
+    errors: [{ title: error.code, code: reasonCode(error.status), status: error.status, detail: error.description }],
+  };
+}
+
+function jsonApiError(status: number, title: string, detail: string, code = reasonCode(status)) {
+  return { errors: [{ status: String(status), code, title, detail }] };
+}
+
+export function mapError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const wire = request.routeOptions.config?.wire ?? 'jsonapi';
+  const known = toKnownError(error);
+
+  if (known instanceof OAuthError) {
+    if (known.status === 401) reply.header('www-authenticate', challenge(known, request));
+    if (known instanceof TooManyRequestsError) reply.header('retry-after', String(known.retryAfterSeconds));
+    if (wire === 'oauth') return noStore(reply).code(known.status).send(oauthErrorBody(known));
+    return reply.code(known.status).send(jsonApiError(known.status, known.code, known.description, apiCode(known)));
+  }
+  if (known instanceof RecordValidationError) {
+    return reply.code(422).send({
+      errors: known.problems.map((p) => ({
+        status: '422',
+        code: 'VALIDATION_ERROR',
+        title: p.title,
+        detail: p.detail,
+        source: { pointer: p.pointer },
+      })),
+    });
+  }
+  if (known instanceof RecordNotFoundError) return reply.code(404).send(jsonApiError(404, 'Not found', known.message));
+  if (known instanceof RecordConflictError) return reply.code(409).send(jsonApiError(409, 'Conflict', known.detail));
+
+  request.log.error({ err: error }, 'unexpected error');
+  if (wire === 'oauth') {
+    const body = { error: 'server_error', error_description: 'The server could not complete the request.' };
+    return noStore(reply)
+      .code(500)
+      .send({ ...body, errors: [{ title: body.error, code: reasonCode(500), status: 500, detail: body.error_description }] });
+  }
+  return reply.code(500).send(jsonApiError(500, 'server_error', 'The server could not complete the request.'));
+}
+
+/** Fastify's own 4xx errors (bad JSON, wrong content type, body too large) are the client's fault. */
+function toKnownError(error: unknown): unknown {
+  const status = (error as FastifyError | null)?.statusCode;
+  if (error instanceof OAuthError || typeof status !== 'number' || status < 400 || status >= 500) return error;
+  const fastifyError = error as FastifyError;
+  return new InvalidRequestError(fastifyError.validation ? `Invalid request: ${fastifyError.message}` : fastifyError.message);
+}
+
+function apiCode(error: OAuthError): string {
+  if (error.status === 401) return 'INVALID_TOKEN';
+  return reasonCode(error.status);
+}
+
+/** RFC 6749 §5.2 for the token endpoints (Basic), RFC 6750 §3 for bearer-protected resources. */
+function challenge(error: OAuthError, request: FastifyRequest): string {
+  if (request.routeOptions.config?.wire === 'oauth') return 'Basic realm="countersign", charset="UTF-8"';
+  return `Bearer realm="countersign", error="${error.code === 'invalid_client' ? 'invalid_token' : error.code}"`;
+}

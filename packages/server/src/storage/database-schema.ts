@@ -1,0 +1,175 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables as Kysely sees them. One schema for SQLite and PostgreSQL: timestamps are ISO-8601 UTC
+ * strings (they sort as text), booleans are 0/1 integers, lists and objects are JSON text. See
+ * docs/adr/0001-storage.md.
+ */
+export type Mode = 'test' | 'live';
+export type Flag = 0 | 1;
+
+interface Timestamps {
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoreRow extends Timestamps {
+  id: string;
+  slug: string;
+  name: string;
+  currency: string;
+}
+
+interface StoreScoped extends Timestamps {
+  id: string;
+  store_id: string;
+  mode: Mode;
+}
+
+export interface StockLocationRow extends StoreScoped {
+  code: string;
+  name: string;
+}
+
+export interface PriceListRow extends StoreScoped {
+  code: string;
+  name: string;
+  currency: string;
+}
+
+export interface CustomerGroupRow extends StoreScoped {
+  name: string;
+}
+
+export interface MarketRow extends StoreScoped {
+  code: string;
+  name: string;
+  active: Flag;
+  price_list_id: string;
+  customer_group_id: string | null;
+}
+
+export interface MarketStockLocationRow {
+  market_id: string;
+  stock_location_id: string;
+  position: number;
+}
+
+export interface CustomerRow extends StoreScoped {
+  email: string;
+  password_hash: string;
+  customer_group_id: string | null;
+}
+
+export interface UserRow extends Timestamps {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+}
+
+export interface MembershipRow extends Timestamps {
+  id: string;
+  store_id: string;
+  user_id: string;
+  role: 'owner' | 'admin' | 'member';
+}
+
+export type CredentialKind = 'sales_channel' | 'integration' | 'webapp';
+
+/** Columns shared by the two kinds of OAuth client: store credentials and third-party apps. */
+interface ClientColumns extends Timestamps {
+  id: string;
+  client_id: string;
+  name: string;
+  /** JSON string[] of catalog permission scopes. */
+  scopes: string;
+  /** JSON string[]. */
+  redirect_uris: string;
+  /** Keyed hash of the current secret; null for public clients. */
+  secret_hash: string | null;
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: string | null;
+}
+
+export interface CredentialRow extends ClientColumns {
+  store_id: string;
+  mode: Mode;
+  kind: CredentialKind;
+  expires_in: number | null;
+  /** JSON JWKS ({keys: [...]}) for the JWT bearer grant, or null. */
+  jwks: string | null;
+  password_grant: Flag;
+}
+
+export interface AppRow extends ClientColumns {
+  owner_user_id: string;
+  description: string;
+  homepage: string;
+  confidential: Flag;
+}
+
+export interface SkuRow extends StoreScoped {
+  code: string;
+  name: string;
+}
+
+export interface PriceRow extends StoreScoped {
+  sku_id: string;
+  price_list_id: string;
+  amount_cents: number;
+}
+
+export interface StockItemRow extends StoreScoped {
+  sku_id: string;
+  stock_location_id: string;
+  quantity: number;
+}
+
+export type SigningKeyStatus = 'next' | 'current' | 'retired';
+
+export interface SigningKeyRow {
+  kid: string;
+  alg: string;
+  status: SigningKeyStatus;
+  /** JSON public JWK. */
+  public_jwk: string;
+  /** The private JWK, encrypted with the key-encryption key (core/keys/key-encryption.ts). */
+  private_jwk_encrypted: string;
+  created_at: string;
+  activated_at: string | null;
+  retired_at: string | null;
+  /** A retired key stays in the JWKS until then: the last moment a token it signed can be valid. */
+  publish_until: string | null;
+}
+
+export interface AuditEntryRow {
+  id: Generated<number>;
+  store_id: string | null;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  /** JSON object of what changed, never a secret. */
+  details: string;
+  at: string;
+}
+
+export interface Database {
+  stores: StoreRow;
+  stock_locations: StockLocationRow;
+  price_lists: PriceListRow;
+  customer_groups: CustomerGroupRow;
+  markets: MarketRow;
+  market_stock_locations: MarketStockLocationRow;
+  customers: CustomerRow;
+  users: UserRow;
+  memberships: MembershipRow;
+  credentials: CredentialRow;
+  apps: AppRow;
+  skus: SkuRow;
+  prices: PriceRow;
+  stock_items: StockItemRow;
+  signing_keys: SigningKeyRow;
+  audit_entries: AuditEntryRow;
+}
