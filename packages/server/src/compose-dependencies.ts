@@ -1,4 +1,5 @@
 import type { Config } from './config/load-config';
+import { ChangeHub } from './core/change-hub';
 import { KeyEncryptor } from './core/keys/key-encryptor';
 import { KeyRing } from './core/keys/key-ring';
 import type { Clock, Random } from './core/ports';
@@ -15,6 +16,8 @@ export interface AppDependencies {
   readonly keyEncryptor: KeyEncryptor;
   readonly keyRing: KeyRing;
   readonly secretHasher: SecretHasher;
+  /** Told after every committed provisioning write (cache invalidation). */
+  readonly changes: ChangeHub;
 }
 
 /** Derives the keys from the key-encryption key and loads (or, on first start, creates) the signing keys. */
@@ -23,5 +26,5 @@ export async function composeDependencies(config: Config, storage: Storage, cloc
   const keyEncryptor = new KeyEncryptor(kek);
   const keyRing = new KeyRing(signingKeyRepository(storage.db), keyEncryptor, clock, config.signingAlg);
   await keyRing.load();
-  return { config, storage, clock, random, keyEncryptor, keyRing, secretHasher: new SecretHasher(kek) };
+  return { config, storage, clock, random, keyEncryptor, keyRing, secretHasher: new SecretHasher(kek), changes: new ChangeHub() };
 }
