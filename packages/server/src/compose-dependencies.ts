@@ -1,9 +1,14 @@
 import type { Config } from './config/load-config';
+import { cachedDirectories } from './core/cached-directories';
 import { ChangeHub } from './core/change-hub';
+import type { GrantServices } from './core/grants/grant-services';
 import { KeyEncryptor } from './core/keys/key-encryptor';
 import { KeyRing } from './core/keys/key-ring';
 import type { Clock, Random } from './core/ports';
 import { SecretHasher } from './core/secrets/secret-hasher';
+import { AccessTokenIssuer } from './core/tokens/access-token-issuer';
+import { clientDirectoryRepository } from './storage/client-directory-repository';
+import { marketDirectoryRepository } from './storage/market-directory-repository';
 import type { Storage } from './storage/open-storage';
 import { signingKeyRepository } from './storage/signing-key-repository';
 
@@ -18,6 +23,8 @@ export interface AppDependencies {
   readonly secretHasher: SecretHasher;
   /** Told after every committed provisioning write (cache invalidation). */
   readonly changes: ChangeHub;
+  /** The token endpoint's collaborators, built once. */
+  readonly grants: GrantServices;
 }
 
 /** Derives the keys from the key-encryption key and loads (or, on first start, creates) the signing keys. */
@@ -26,5 +33,22 @@ export async function composeDependencies(config: Config, storage: Storage, cloc
   const keyEncryptor = new KeyEncryptor(kek);
   const keyRing = new KeyRing(signingKeyRepository(storage.db), keyEncryptor, clock, config.signingAlg);
   await keyRing.load();
-  return { config, storage, clock, random, keyEncryptor, keyRing, secretHasher: new SecretHasher(kek), changes: new ChangeHub() };
+  const changes = new ChangeHub();
+  const secretHasher = new SecretHasher(kek);
+  const directories = cachedDirectories(
+    clientDirectoryRepository(storage.db),
+    marketDirectoryRepository(storage.db),
+    changes,
+    clock,
+    config.clientCacheTtl,
+  );
+  const grants: GrantServices = {
+    issuer: config.issuer,
+    clock,
+    clients: directories.clients,
+    markets: directories.markets,
+    hasher: secretHasher,
+    accessTokens: new AccessTokenIssuer(keyRing, clock, random),
+  };
+  return { config, storage, clock, random, keyEncryptor, keyRing, secretHasher, changes, grants };
 }

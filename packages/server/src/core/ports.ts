@@ -47,3 +47,59 @@ export interface SigningKeyStore {
   /** next → current, current → retired (or deleted), `newNext` → next, in one transaction. */
   rotate(plan: RotationPlan): Promise<void>;
 }
+
+export type Mode = 'test' | 'live';
+export type CredentialKind = 'sales_channel' | 'integration' | 'webapp';
+export type ClientKind = CredentialKind | 'app';
+
+/** An OAuth client as the token endpoint sees it: a store credential or a third-party app. */
+export interface OAuthClient {
+  /** The record id (`application.id` in tokens). */
+  readonly id: string;
+  readonly clientId: string;
+  readonly kind: ClientKind;
+  readonly confidential: boolean;
+  readonly name: string;
+  readonly scopes: readonly string[];
+  readonly redirectUris: readonly string[];
+  readonly secretHash: string | null;
+  readonly previousSecretHash: string | null;
+  /** Epoch ms until which the previous secret still authenticates. */
+  readonly previousSecretExpiresAt: number | null;
+  /** Credentials only: their store and mode. Apps act on live data of the stores granted to them. */
+  readonly store: { readonly id: string; readonly slug: string } | null;
+  readonly mode: Mode;
+  readonly expiresIn: number | null;
+  readonly jwks: { keys: Record<string, unknown>[] } | null;
+  readonly passwordGrant: boolean;
+}
+
+export interface ClientDirectory {
+  findByClientId(clientId: string): Promise<OAuthClient | undefined>;
+}
+
+export interface Market {
+  readonly id: string;
+  readonly code: string;
+  readonly active: boolean;
+  readonly priceListId: string;
+  readonly customerGroupId: string | null;
+  /** In the market's order. */
+  readonly stockLocationIds: readonly string[];
+}
+
+export interface StockLocation {
+  readonly id: string;
+  readonly code: string;
+}
+
+/** How a restriction scope names a record: `market:id:ID` or `market:code:CODE`. */
+export interface RecordRef {
+  readonly by: 'id' | 'code';
+  readonly value: string;
+}
+
+export interface MarketDirectory {
+  findMarket(storeId: string, mode: Mode, ref: RecordRef): Promise<Market | undefined>;
+  findStockLocation(storeId: string, mode: Mode, ref: RecordRef): Promise<StockLocation | undefined>;
+}

@@ -5,6 +5,7 @@ import { mapError } from './error-mapper';
 import { registerFormBodyParser } from './form-body-parser';
 import { healthRoutes } from './health-routes';
 import { logRedaction, requestSerializer } from './log-redaction';
+import { tokenRoutes } from './token-routes';
 import { wellKnownRoutes } from './well-known-routes';
 
 export interface BuildAppOptions {
@@ -43,5 +44,6 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
 
   await app.register(healthRoutes, { storage: deps.storage });
   await app.register(wellKnownRoutes, { deps });
+  await app.register(tokenRoutes, { deps });
   return app;
 }

@@ -1,0 +1,39 @@
+import type { ChangeHub } from './change-hub';
+import type { ClientDirectory, Clock, Market, MarketDirectory, OAuthClient, StockLocation } from './ports';
+import { TtlCache } from './ttl-cache';
+
+const clientCollections = new Set(['credentials', 'apps', 'stores']);
+const marketCollections = new Set(['markets', 'stock_locations', 'stores']);
+
+/**
+ * The token path reads clients and markets on every request; these caches answer repeated reads from
+ * memory for `ttlSeconds`, and forget everything of a kind as soon as a write to it commits here.
+ * Unknown client ids are cached too (briefly), so a flood of bad ids does not become a flood of queries.
+ */
+export function cachedDirectories(
+  clients: ClientDirectory,
+  markets: MarketDirectory,
+  changes: ChangeHub,
+  clock: Clock,
+  ttlSeconds: number,
+): { clients: ClientDirectory; markets: MarketDirectory } {
+  const clientCache = new TtlCache<OAuthClient | undefined>(clock, ttlSeconds * 1000);
+  const marketCache = new TtlCache<Market | undefined>(clock, ttlSeconds * 1000);
+  const locationCache = new TtlCache<StockLocation | undefined>(clock, ttlSeconds * 1000);
+  changes.subscribe(({ collection }) => {
+    if (clientCollections.has(collection)) clientCache.clear();
+    if (marketCollections.has(collection)) {
+      marketCache.clear();
+      locationCache.clear();
+    }
+  });
+  return {
+    clients: { findByClientId: (id) => clientCache.getOrLoad(id, () => clients.findByClientId(id)) },
+    markets: {
+      findMarket: (storeId, mode, ref) =>
+        marketCache.getOrLoad(`${storeId}|${mode}|${ref.by}|${ref.value}`, () => markets.findMarket(storeId, mode, ref)),
+      findStockLocation: (storeId, mode, ref) =>
+        locationCache.getOrLoad(`${storeId}|${mode}|${ref.by}|${ref.value}`, () => markets.findStockLocation(storeId, mode, ref)),
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/** The token endpoint's success body (SPEC §3), wire names as they go out. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  /** Unix seconds. */
+  created_at: number;
+  refresh_token?: string;
+  owner_id?: string;
+  owner_type?: 'customer' | 'user';
+}
+
+/** Parameters of a token request, already parsed from form or JSON into strings. */
+export type TokenParams = Readonly<Record<string, string | undefined>>;

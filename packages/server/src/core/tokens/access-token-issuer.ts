@@ -1,0 +1,27 @@
+import type { KeyRing } from '../keys/key-ring';
+import type { Clock, Random } from '../ports';
+import { type AccessTokenSubject, accessTokenClaims } from './access-token-claims';
+import { signJwt } from './sign-jwt';
+
+export interface IssuedAccessToken {
+  readonly token: string;
+  readonly jti: string;
+  readonly issuedAt: number;
+  readonly expiresIn: number;
+}
+
+/** Signs RFC 9068 access tokens (`typ: at+jwt`) with the current key. No storage: nothing is written. */
+export class AccessTokenIssuer {
+  constructor(
+    private readonly keyRing: KeyRing,
+    private readonly clock: Clock,
+    private readonly random: Random,
+  ) {}
+
+  issue(subject: AccessTokenSubject, lifetimeSeconds: number): IssuedAccessToken {
+    const issuedAt = Math.floor(this.clock.now() / 1000);
+    const jti = this.random.bytes(16).toString('base64url');
+    const claims = accessTokenClaims(subject, issuedAt, issuedAt + lifetimeSeconds, jti);
+    return { token: signJwt(this.keyRing.current(), 'at+jwt', claims), jti, issuedAt, expiresIn: lifetimeSeconds };
+  }
+}

@@ -1,0 +1,23 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppDependencies } from '../compose-dependencies';
+import { handleTokenRequest } from '../core/grants/handle-token-request';
+import { allowAnyOrigin, registerPreflight } from './cors';
+import { noStore } from './no-store';
+import { oauthParams } from './oauth-params';
+import { presentedClientFromRequest } from './presented-client-from-request';
+
+/** `POST /oauth/token` and its alias `POST /oauth2-token` (SPEC §3). */
+export const tokenRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = async (app, { deps }) => {
+  // In a hook rather than the handler so that error answers (a bad body included) carry it too.
+  app.addHook('onRequest', async (_request, reply) => {
+    allowAnyOrigin(reply);
+  });
+  for (const path of ['/oauth/token', '/oauth2-token']) {
+    registerPreflight(app, path, 'POST');
+    app.post(path, { config: { wire: 'oauth' } }, async (request, reply) => {
+      const params = oauthParams(request);
+      const response = await handleTokenRequest(params, presentedClientFromRequest(request, params), deps.grants);
+      return noStore(reply).send(response);
+    });
+  }
+};

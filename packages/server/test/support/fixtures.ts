@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import { newClientSecret, newId } from '../../src/core/secrets/random-alphanumeric';
+import type { SecretHasher } from '../../src/core/secrets/secret-hasher';
+import { cryptoRandom } from '../../src/runtime/crypto-random';
+import type { CredentialKind, Database, Mode } from '../../src/storage/database-schema';
+
+const now = '2026-11-22T12:00:00.000Z';
+const stamps = { created_at: now, updated_at: now };
+
+/**
+ * Rows written straight into the database, for tests of the OAuth endpoints that should not depend
+ * on the provisioning API. The provisioning API has its own tests.
+ */
+export class Fixtures {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly hasher: SecretHasher,
+  ) {}
+
+  async store(slug = `store-${newId(cryptoRandom).slice(0, 6).toLowerCase()}`) {
+    const id = newId(cryptoRandom);
+    await this.db
+      .insertInto('stores')
+      .values({ id, slug, name: slug, currency: 'EUR', ...stamps })
+      .execute();
+    return { id, slug };
+  }
+
+  async stockLocation(storeId: string, mode: Mode, code: string) {
+    const id = newId(cryptoRandom);
+    await this.db
+      .insertInto('stock_locations')
+      .values({ id, store_id: storeId, mode, code, name: code, ...stamps })
+      .execute();
+    return { id, code };
+  }
+
+  async priceList(storeId: string, mode: Mode, code: string) {
+    const id = newId(cryptoRandom);
+    await this.db
+      .insertInto('price_lists')
+      .values({ id, store_id: storeId, mode, code, name: code, currency: 'EUR', ...stamps })
+      .execute();
+    return { id, code };
+  }
+
+  async customerGroup(storeId: string, mode: Mode) {
+    const id = newId(cryptoRandom);
+    await this.db
+      .insertInto('customer_groups')
+      .values({ id, store_id: storeId, mode, name: 'group', ...stamps })
+      .execute();
+    return { id };
+  }
+
+  async market(
+    storeId: string,
+    mode: Mode,
+    code: string,
+    options: { active?: boolean; priceListId: string; stockLocationIds?: string[]; customerGroupId?: string },
+  ) {
+    const id = newId(cryptoRandom);
+    await this.db
+      .insertInto('markets')
+      .values({
+        id,
+        store_id: storeId,
+        mode,
+        code,
+        name: code,
+        active: options.active === false ? 0 : 1,
+        price_list_id: options.priceListId,
+        customer_group_id: options.customerGroupId ?? null,
+        ...stamps,
+      })
+      .execute();
+    const locations = options.stockLocationIds ?? [];
+    if (locations.length > 0) {
+      await this.db
+        .insertInto('market_stock_locations')
+        .values(locations.map((stockLocationId, position) => ({ market_id: id, stock_location_id: stockLocationId, position })))
+        .execute();
+    }
+    return { id, code };
+  }
+
+  async credential(
+    storeId: string,
+    mode: Mode,
+    kind: CredentialKind,
+    options: { scopes?: string[]; expiresIn?: number; redirectUris?: string[] } = {},
+  ) {
+    const id = newId(cryptoRandom);
+    const clientId = newId(cryptoRandom) + newId(cryptoRandom);
+    const secret = kind === 'sales_channel' ? undefined : newClientSecret(cryptoRandom);
+    await this.db
+      .insertInto('credentials')
+      .values({
+        id,
+        store_id: storeId,
+        mode,
+        kind,
+        name: `${kind} ${id}`,
+        client_id: clientId,
+        scopes: JSON.stringify(options.scopes ?? []),
+        redirect_uris: JSON.stringify(options.redirectUris ?? []),
+        secret_hash: secret === undefined ? null : this.hasher.hash(secret),
+        previous_secret_hash: null,
+        previous_secret_expires_at: null,
+        expires_in: options.expiresIn ?? null,
+        jwks: null,
+        password_grant: 1,
+        ...stamps,
+      })
+      .execute();
+    return { id, clientId, secret };
+  }
+}
