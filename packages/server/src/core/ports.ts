@@ -34,6 +34,8 @@ export interface RotationPlan {
   /** How long the retiring key stays published; `null` drops it at once (compromised key). */
   retiredPublishUntil: number | null;
   now: number;
+  /** Who asked, for the audit entry written in the same transaction. */
+  actor: string;
 }
 
 /** Signing keys at rest. Implemented by storage/signing-key-repository.ts. */

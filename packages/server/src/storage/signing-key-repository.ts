@@ -59,7 +59,7 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
       });
     },
 
-    async rotate({ expectedCurrentKid, newNext, retiredPublishUntil, now }) {
+    async rotate({ expectedCurrentKid, newNext, retiredPublishUntil, now, actor }) {
       await db.transaction().execute(async (trx) => {
         if (expectedCurrentKid !== null) {
           const retired =
@@ -86,6 +86,18 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
         await trx.insertInto('signing_keys').values(toRow(newNext)).execute();
         // Retired keys past their publish_until are of no use to anyone any more.
         await trx.deleteFrom('signing_keys').where('status', '=', 'retired').where('publish_until', '<=', toIso(now)).execute();
+        await trx
+          .insertInto('audit_entries')
+          .values({
+            store_id: null,
+            actor,
+            action: retiredPublishUntil === null ? 'signing_key.rotate_compromised' : 'signing_key.rotate',
+            target_type: 'signing_key',
+            target_id: newNext.kid,
+            details: JSON.stringify({ retired: expectedCurrentKid, next: newNext.kid }),
+            at: toIso(now),
+          })
+          .execute();
       });
     },
   };

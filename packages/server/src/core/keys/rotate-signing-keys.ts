@@ -14,6 +14,8 @@ export interface RotationInput {
   longestTokenLifetimeSeconds: number;
   /** SPEC §4: a compromised key leaves the JWKS at once, so everything it signed stops verifying. */
   compromised: boolean;
+  /** Who asked (audit log). */
+  actor: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function rotateSigningKeys(input: RotationInput): Promise<{ current
     },
     retiredPublishUntil: input.compromised ? null : now + input.longestTokenLifetimeSeconds * 1000,
     now,
+    actor: input.actor,
   });
   await keyRing.load();
   return { current: keyRing.current().kid, retired: before };

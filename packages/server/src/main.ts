@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type AppDependencies, composeDependencies } from './compose-dependencies';
+import { ConfigError, type Config, loadConfig } from './config/load-config';
+import { buildApp } from './http/build-app';
+import { rotateKeys } from './rotate-keys';
+import { cryptoRandom } from './runtime/crypto-random';
+import { systemClock } from './runtime/system-clock';
+import { migrateToLatest } from './storage/migrate-to-latest';
+import { openStorage } from './storage/open-storage';
+
+/**
+ * The only file that reads process.env: loadConfig → openStorage → buildApp → listen.
+ * Commands: (none) serve; `migrate`; `rotate-keys [--compromised]`.
+ */
+const [command = 'serve', ...args] = process.argv.slice(2);
+const warnings: string[] = [];
+
+function configFromEnvironment(): Config {
+  const sqlitePath = process.env.COUNTERSIGN_SQLITE_PATH || './data/countersign.sqlite';
+  try {
+    const loaded = loadConfig(process.env, {
+      adminToken: () => randomBytes(32).toString('base64url'),
+      // Kept beside the database so that a restart can still decrypt the signing keys it made.
+      keyEncryptionKey: () => {
+        const file = resolve(dirname(sqlitePath), 'development-key-encryption-key');
+        if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+        const key = randomBytes(32).toString('base64url');
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, `${key}\n`, { mode: 0o600 });
+        return key;
+      },
+    });
+    warnings.push(...loaded.warnings);
+    return loaded.config;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configFromEnvironment();
+  const storage = await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, migrate: false });
+  const applied = await migrateToLatest(storage.db, storage.dialect);
+  if (command === 'migrate') {
+    console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+    await storage.close();
+    return;
+  }
+  const deps = await composeDependencies(config, storage, systemClock, cryptoRandom);
+  if (command === 'rotate-keys') {
+    const result = await rotateKeys(deps, args.includes('--compromised'), 'cli');
+    console.log(`signing key rotated: ${result.retired} → ${result.current}${args.includes('--compromised') ? ' (old key dropped)' : ''}`);
+    await storage.close();
+    return;
+  }
+  if (command !== 'serve') {
+    console.error(`unknown command ${command}: use migrate, rotate-keys [--compromised], or nothing to serve`);
+    process.exit(2);
+  }
+  await serve(deps);
+}
+
+async function serve(deps: AppDependencies): Promise<void> {
+  const { config } = deps;
+  const app = await buildApp(deps);
+  for (const warning of warnings) app.log.warn(warning);
+  // Follow rotations made by other instances (or the CLI); the next key is published ahead of use.
+  const reload = setInterval(() => deps.keyRing.load().catch((err) => app.log.error({ err }, 'signing key reload failed')), 60_000);
+  reload.unref();
+  await app.listen({ host: config.host, port: config.port });
+
+  const lines = [
+    '',
+    `Countersign is listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+    `  issuer        ${config.issuer}`,
+    `  metadata      ${config.issuer}/.well-known/oauth-authorization-server`,
+    `  JWKS          ${config.issuer}/.well-known/jwks.json`,
+    `  token         ${config.issuer}/oauth/token`,
+    `  database      ${config.databaseUrl ? 'PostgreSQL' : config.sqlitePath}`,
+  ];
+  if (warnings.some((w) => w.startsWith('COUNTERSIGN_ADMIN_TOKEN'))) lines.push(`  admin token   ${config.adminToken}  (development only)`);
+  console.log(lines.join('\n'));
+
+  const stop = async () => {
+    clearInterval(reload);
+    await app.close();
+    await deps.storage.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

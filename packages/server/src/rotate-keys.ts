@@ -1,0 +1,18 @@
+import type { AppDependencies } from './compose-dependencies';
+import { rotateSigningKeys } from './core/keys/rotate-signing-keys';
+import { longestTokenLifetime } from './storage/longest-token-lifetime';
+import { signingKeyRepository } from './storage/signing-key-repository';
+
+/** Rotation as the provisioning API and the CLI both run it. */
+export async function rotateKeys(deps: AppDependencies, compromised: boolean, actor: string) {
+  return rotateSigningKeys({
+    store: signingKeyRepository(deps.storage.db),
+    encryptor: deps.keyEncryptor,
+    clock: deps.clock,
+    keyRing: deps.keyRing,
+    alg: deps.config.signingAlg,
+    longestTokenLifetimeSeconds: await longestTokenLifetime(deps.storage.db),
+    compromised,
+    actor,
+  });
+}
