@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type AppDependencies, composeDependencies } from './compose-dependencies';
-import { ConfigError, type Config, loadConfig } from './config/load-config';
+import { type Config, ConfigError, loadConfig } from './config/load-config';
 import { buildApp } from './http/build-app';
 import { rotateKeys } from './rotate-keys';
 import { cryptoRandom } from './runtime/crypto-random';
