@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../compose-dependencies';
 import { mapError } from './error-mapper';
 import { registerFormBodyParser } from './form-body-parser';
@@ -9,17 +9,17 @@ import { tokenRoutes } from './token-routes';
 import { wellKnownRoutes } from './well-known-routes';
 
 export interface BuildAppOptions {
-  /** pino options or a logger; `false` (tests) logs nothing. */
-  logger?: FastifyServerOptions['logger'];
+  /** `false` logs nothing (most tests); a stream receives the JSON log lines (default stdout). */
+  logger?: false | { stream: { write(line: string): void } };
 }
 
 /** Builds the Fastify instance; never listens (tests use inject(), main.ts calls listen). */
 export async function buildApp(deps: AppDependencies, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
-      options.logger === undefined
-        ? { level: deps.config.logLevel, redact: logRedaction, serializers: { req: requestSerializer } }
-        : options.logger,
+      options.logger === false
+        ? false
+        : { level: deps.config.logLevel, redact: logRedaction, serializers: { req: requestSerializer }, stream: options.logger?.stream },
     // A well-formed X-Request-Id from a proxy is kept so logs line up across hops; anything else is replaced.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

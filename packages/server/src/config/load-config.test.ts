@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig } from './load-config';
+
+const development = { adminToken: () => 'generated-admin-token-000000000000000000', keyEncryptionKey: () => 'A'.repeat(43) };
+
+describe('loadConfig', () => {
+  test('defaults give a development server on 127.0.0.1:4000 with generated secrets and warnings', () => {
+    const { config, warnings } = loadConfig({}, development);
+    assert.equal(config.issuer, 'http://127.0.0.1:4000');
+    assert.equal(config.env, 'development');
+    assert.equal(config.signingAlg, 'ES256');
+    assert.equal(config.tokenLifetimeMin, 7200);
+    assert.equal(config.tokenLifetimeMax, 31536000);
+    assert.equal(config.codeTtl, 60);
+    assert.equal(config.tokenRateLimit, 30);
+    assert.equal(config.backofficePrefix, 'admin');
+    assert.equal(config.adminToken, 'generated-admin-token-000000000000000000');
+    assert.equal(warnings.length, 2);
+    assert.ok(Object.isFrozen(config));
+  });
+
+  test('every bad value is reported at once, each naming its variable', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', COUNTERSIGN_SIGNING_ALG: 'HS256', COUNTERSIGN_ISSUER: 'ftp://x', COUNTERSIGN_TOKEN_RATE_LIMIT: '-1' }, development),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 4);
+        for (const name of ['PORT', 'COUNTERSIGN_SIGNING_ALG', 'COUNTERSIGN_ISSUER', 'COUNTERSIGN_TOKEN_RATE_LIMIT']) {
+          assert.ok(error.problems.some((p) => p.startsWith(`${name}:`)), name);
+        }
+        return true;
+      },
+    );
+  });
+
+  test('an https issuer means production, which needs an explicit admin token and key-encryption key', () => {
+    assert.throws(
+      () => loadConfig({ COUNTERSIGN_ISSUER: 'https://auth.example' }, development),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems.some((p) => p.startsWith('COUNTERSIGN_ADMIN_TOKEN:')) &&
+        error.problems.some((p) => p.startsWith('COUNTERSIGN_KEY_ENCRYPTION_KEY:')),
+    );
+    const { config, warnings } = loadConfig(
+      { COUNTERSIGN_ISSUER: 'https://auth.example', COUNTERSIGN_ADMIN_TOKEN: 'x'.repeat(40), COUNTERSIGN_KEY_ENCRYPTION_KEY: 'B'.repeat(43) },
+      development,
+    );
+    assert.equal(config.env, 'production');
+    assert.deepEqual(warnings, []);
+  });
+
+  test('the issuer is kept byte for byte and refused with a trailing slash', () => {
+    assert.equal(loadConfig({ COUNTERSIGN_ISSUER: 'http://Auth.Example:8080/tenant' }, development).config.issuer, 'http://Auth.Example:8080/tenant');
+    assert.throws(() => loadConfig({ COUNTERSIGN_ISSUER: 'http://auth.example/' }, development), /COUNTERSIGN_ISSUER/);
+  });
+
+  test('a lifetime minimum above the maximum is refused', () => {
+    assert.throws(
+      () => loadConfig({ COUNTERSIGN_TOKEN_LIFETIME_MIN: '9000', COUNTERSIGN_TOKEN_LIFETIME_MAX: '8000' }, development),
+      /COUNTERSIGN_TOKEN_LIFETIME_MIN: must not exceed/,
+    );
+  });
+});
