@@ -5,6 +5,7 @@ import { mapError } from './error-mapper';
 import { registerFormBodyParser } from './form-body-parser';
 import { healthRoutes } from './health-routes';
 import { logRedaction, requestSerializer } from './log-redaction';
+import { provisioningRoutes } from './provisioning-routes';
 import { tokenRoutes } from './token-routes';
 import { wellKnownRoutes } from './well-known-routes';
 
@@ -44,6 +45,7 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
 
   await app.register(healthRoutes, { storage: deps.storage });
   await app.register(wellKnownRoutes, { deps });
+  await app.register(provisioningRoutes, { deps });
   await app.register(tokenRoutes, { deps });
   return app;
 }

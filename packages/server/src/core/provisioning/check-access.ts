@@ -1,0 +1,33 @@
+import { InsufficientScopeError } from '../errors';
+import type { CollectionDefinition } from './collection-definition';
+import type { ProvisioningActor } from './provisioning-actor';
+
+export type ProvisioningOperation = 'create' | 'list' | 'read' | 'update' | 'delete' | 'rotate_secret';
+
+/**
+ * SPEC §5: a `provisioning` token acts on its own store only, and never on the server-wide
+ * collections. Refusals are 403 (RFC 6750 §3.1 insufficient_scope). Records of the token's other
+ * mode are not refused here: they do not exist for it (404), which the service's lookups ensure.
+ */
+export function checkAccess(
+  actor: ProvisioningActor,
+  collection: CollectionDefinition,
+  operation: ProvisioningOperation,
+  storeId: string | undefined,
+  recordId?: string,
+): void {
+  if (actor.kind !== 'store') return;
+  switch (collection.storeActor) {
+    case 'forbidden':
+      throw new InsufficientScopeError(`a store's token may not manage ${collection.name}`);
+    case 'own_store_only':
+      if (operation === 'read' || operation === 'update') {
+        if (recordId === actor.storeId) return;
+        throw new InsufficientScopeError('this token may only act on its own store');
+      }
+      throw new InsufficientScopeError(`a store's token may not ${operation} ${collection.name}`);
+    case 'allowed':
+      if (storeId === actor.storeId) return;
+      throw new InsufficientScopeError('this token may only act on its own store');
+  }
+}

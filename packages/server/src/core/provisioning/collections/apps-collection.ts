@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { CollectionDefinition, ProvisioningPolicy } from '../collection-definition';
+import { absoluteUrlField, idField, nameField, permissionScopesField, redirectUrisField } from '../field-schemas';
+import { issueClientIdentity } from '../issue-client-identity';
+
+const fields = (policy: ProvisioningPolicy) => ({
+  owner_user_id: idField,
+  name: nameField,
+  description: z.string({ error: 'must be a string' }).trim().max(2000, 'must be at most 2000 characters'),
+  homepage: absoluteUrlField,
+  scopes: permissionScopesField,
+  redirect_uris: redirectUrisField(policy, 1),
+});
+
+/**
+ * Third-party apps (SPEC §1), owned by a user and bound to no store; server-wide, so admin only.
+ * `confidential` defaults to true (the server-side code exchange with `X-Client-Secret`) and is fixed
+ * at creation: a public app becoming confidential would need a secret it never had.
+ */
+export const appsCollection: CollectionDefinition = {
+  name: 'apps',
+  targetType: 'app',
+  scope: 'global',
+  storeActor: 'forbidden',
+  createSchema: (policy) =>
+    z.strictObject({
+      ...fields(policy),
+      description: fields(policy).description.default(''),
+      scopes: permissionScopesField.default([]),
+      confidential: z.boolean({ error: 'must be true or false' }).default(true),
+    }),
+  updateSchema: (policy) => z.strictObject(fields(policy)).partial(),
+  references: [{ field: 'owner_user_id', collection: 'users' }],
+  uniqueConflict: 'this client id is taken; try again',
+  prepareCreate: async (input, tools) => {
+    const identity = issueClientIdentity(tools, input.confidential === true);
+    return { values: { ...input, ...identity.values }, ...(identity.secret === undefined ? {} : { secret: identity.secret }) };
+  },
+  rotatable: true,
+};

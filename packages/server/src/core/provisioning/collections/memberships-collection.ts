@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import type { CollectionDefinition } from '../collection-definition';
+import { idField } from '../field-schemas';
+
+const role = z.enum(['owner', 'admin', 'member'], { error: 'must be "owner", "admin" or "member"' });
+
+/** A user's role in a store (SPEC §2 roles). The user is fixed; only the role changes. */
+export const membershipsCollection: CollectionDefinition = {
+  name: 'memberships',
+  targetType: 'membership',
+  scope: 'store',
+  storeActor: 'allowed',
+  createSchema: () => z.strictObject({ user_id: idField, role }),
+  updateSchema: () => z.strictObject({ role }).partial(),
+  references: [{ field: 'user_id', collection: 'users' }],
+  uniqueConflict: 'this user already has a membership in this store',
+};

@@ -1,0 +1,9 @@
+import type { PrepareTools } from './collection-definition';
+import type { RecordValues } from './provisioning-store';
+
+/** Replaces `password` by `password_hash` (scrypt, SPEC §1); the clear password goes no further. */
+export async function hashPasswordField(input: RecordValues, tools: PrepareTools): Promise<RecordValues> {
+  const { password, ...rest } = input;
+  if (typeof password !== 'string') return rest;
+  return { ...rest, password_hash: await tools.hashPassword(password) };
+}

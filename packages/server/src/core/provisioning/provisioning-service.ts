@@ -1,0 +1,285 @@
+import type { RecordChange } from '../change-hub';
+import { InsufficientScopeError } from '../errors';
+import type { Clock, Random } from '../ports';
+import { RecordConflictError, RecordNotFoundError, RecordValidationError, type ValidationProblem } from '../record-errors';
+import { passwordHasher } from '../secrets/password-hasher';
+import { newClientSecret, newId } from '../secrets/random-alphanumeric';
+import { checkAccess, type ProvisioningOperation } from './check-access';
+import type { CollectionDefinition, CollectionName, PrepareTools, ProvisioningPolicy } from './collection-definition';
+import { actorLabel, type ProvisioningActor } from './provisioning-actor';
+import { provisioningCollections } from './provisioning-collections';
+import {
+  ConstraintViolation,
+  type Mode,
+  type ProvisionedRecord,
+  type ProvisioningReader,
+  type ProvisioningStore,
+  type ProvisioningTransaction,
+  type RecordScope,
+  type RecordValues,
+} from './provisioning-store';
+import { zodProblems } from './zod-problems';
+
+export interface ProvisioningServiceOptions {
+  readonly store: ProvisioningStore;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly secretHasher: { hash(secret: string): string };
+  /** Told after each commit, so the token path's caches drop what changed. */
+  readonly changes: { publish(change: RecordChange): void };
+  /** `secretOverlap`: seconds a rotated secret keeps working (COUNTERSIGN_SECRET_OVERLAP). */
+  readonly policy: ProvisioningPolicy & { readonly secretOverlap: number };
+  /** scrypt by default; tests may pass a cheaper one. */
+  readonly hashPassword?: (password: string) => Promise<string>;
+}
+
+export interface CreatedRecord {
+  readonly record: ProvisionedRecord;
+  /** The client secret of a new confidential client: answered once, never stored in clear. */
+  readonly secret?: string;
+}
+
+export interface RotatedSecret {
+  readonly clientSecret: string;
+  /** ISO-8601: until then the previous secret keeps working. */
+  readonly previousSecretExpiresAt: string;
+}
+
+/**
+ * The provisioning API of SPEC §5 for every collection: validate → check the actor → write the record
+ * and its audit entry in one transaction → tell the change hub. The differences between collections
+ * live in their definitions (collections/*.ts).
+ */
+export class ProvisioningService {
+  readonly #o: ProvisioningServiceOptions;
+  readonly #tools: PrepareTools;
+
+  constructor(options: ProvisioningServiceOptions) {
+    this.#o = options;
+    this.#tools = {
+      random: options.random,
+      hashSecret: (secret) => options.secretHasher.hash(secret),
+      hashPassword: options.hashPassword ?? ((password) => passwordHasher.hash(password)),
+    };
+  }
+
+  async create(actor: ProvisioningActor, collection: CollectionName, storeId: string | undefined, body: unknown): Promise<CreatedRecord> {
+    const def = provisioningCollections[collection];
+    checkAccess(actor, def, 'create', storeId);
+    const input = await this.#parse(def.createSchema(this.#o.policy), body);
+    const mode = def.scope === 'store_mode' ? (input.mode as Mode) : undefined;
+    if (actor.kind === 'store' && mode !== undefined && mode !== actor.mode) {
+      throw new InsufficientScopeError(`this token may only provision ${actor.mode} mode`);
+    }
+    // Hashing (scrypt) happens before the transaction so that no connection waits on it.
+    const prepared = def.prepareCreate ? await def.prepareCreate(input, this.#tools) : { values: input };
+    const at = this.#now();
+    const id = newId(this.#o.random);
+    const values: RecordValues = {
+      id,
+      ...(def.scope === 'global' ? {} : { store_id: storeId }),
+      ...prepared.values,
+      created_at: at,
+      updated_at: at,
+    };
+
+    const record = await this.#write(def, 'create', async (tx) => {
+      await this.#requireStore(tx, def, storeId);
+      await this.#checkReferences(tx, def, input, storeId, mode);
+      const created = await tx.insert(def.name, values);
+      await this.#audit(tx, actor, def, 'create', created, storeId, { record: created });
+      return created;
+    });
+    this.#o.changes.publish({ collection: def.name, id });
+    return prepared.secret === undefined ? { record } : { record, secret: prepared.secret };
+  }
+
+  async list(actor: ProvisioningActor, collection: CollectionName, storeId: string | undefined, mode?: Mode): Promise<ProvisionedRecord[]> {
+    const def = provisioningCollections[collection];
+    checkAccess(actor, def, 'list', storeId);
+    await this.#requireStore(this.#o.store, def, storeId);
+    const scope = this.#scope(actor, def, storeId);
+    if (def.scope !== 'store_mode' || mode === undefined) return this.#o.store.list(def.name, scope);
+    // A token's other mode has no records at all (SPEC §1).
+    if (scope.mode !== undefined && scope.mode !== mode) return [];
+    return this.#o.store.list(def.name, { ...scope, mode });
+  }
+
+  async read(actor: ProvisioningActor, collection: CollectionName, storeId: string | undefined, id: string): Promise<ProvisionedRecord> {
+    const def = provisioningCollections[collection];
+    checkAccess(actor, def, 'read', storeId, id);
+    await this.#requireStore(this.#o.store, def, storeId);
+    return this.#find(this.#o.store, actor, def, storeId, id);
+  }
+
+  async update(
+    actor: ProvisioningActor,
+    collection: CollectionName,
+    storeId: string | undefined,
+    id: string,
+    body: unknown,
+  ): Promise<ProvisionedRecord> {
+    const def = provisioningCollections[collection];
+    checkAccess(actor, def, 'update', storeId, id);
+    const patch = await this.#parse(def.updateSchema(this.#o.policy), body);
+    const values = def.prepareUpdate ? await def.prepareUpdate(patch, this.#tools) : patch;
+
+    const record = await this.#write(def, 'update', async (tx) => {
+      await this.#requireStore(tx, def, storeId);
+      const existing = await this.#find(tx, actor, def, storeId, id);
+      await this.#checkReferences(tx, def, patch, storeId, existing.mode as Mode | undefined);
+      const problems = def.checkPatched?.({ ...existing, ...patch }) ?? [];
+      if (problems.length > 0) throw new RecordValidationError(problems);
+      const updated = await tx.update(def.name, id, { ...values, updated_at: this.#now() });
+      // Field names only: a new password (or any value) stays out of the log.
+      await this.#audit(tx, actor, def, 'update', updated, storeId, { changed: Object.keys(patch) });
+      return updated;
+    });
+    this.#o.changes.publish({ collection: def.name, id });
+    return record;
+  }
+
+  async remove(actor: ProvisioningActor, collection: CollectionName, storeId: string | undefined, id: string): Promise<void> {
+    const def = provisioningCollections[collection];
+    checkAccess(actor, def, 'delete', storeId, id);
+    await this.#write(def, 'delete', async (tx) => {
+      await this.#requireStore(tx, def, storeId);
+      const existing = await this.#find(tx, actor, def, storeId, id);
+      await tx.remove(def.name, id);
+      await this.#audit(tx, actor, def, 'delete', existing, storeId, {});
+    });
+    this.#o.changes.publish({ collection: def.name, id });
+  }
+
+  /**
+   * A new secret for a confidential credential or app; the old one keeps working for
+   * `secretOverlap` seconds so that deployments can roll over without downtime (SPEC §5).
+   */
+  async rotateSecret(
+    actor: ProvisioningActor,
+    collection: 'credentials' | 'apps',
+    storeId: string | undefined,
+    id: string,
+  ): Promise<RotatedSecret> {
+    const def = provisioningCollections[collection];
+    checkAccess(actor, def, 'rotate_secret', storeId, id);
+    const clientSecret = newClientSecret(this.#o.random);
+    const hash = this.#o.secretHasher.hash(clientSecret);
+    const now = this.#o.clock.now();
+    const previousSecretExpiresAt = new Date(now + this.#o.policy.secretOverlap * 1000).toISOString();
+
+    await this.#write(def, 'rotate_secret', async (tx) => {
+      await this.#requireStore(tx, def, storeId);
+      const existing = await this.#find(tx, actor, def, storeId, id);
+      if (!(await tx.rotateSecret(collection, id, hash, previousSecretExpiresAt, new Date(now).toISOString()))) {
+        throw new RecordConflictError(`this ${def.targetType} is a public client and has no secret to rotate`);
+      }
+      await this.#audit(tx, actor, def, 'rotate_secret', existing, storeId, { previous_secret_expires_at: previousSecretExpiresAt });
+    });
+    this.#o.changes.publish({ collection: def.name, id });
+    return { clientSecret, previousSecretExpiresAt };
+  }
+
+  async #parse(schema: ReturnType<CollectionDefinition['createSchema']>, body: unknown): Promise<RecordValues> {
+    const result = await schema.safeParseAsync(body);
+    if (!result.success) throw new RecordValidationError(zodProblems(result.error, body));
+    return result.data;
+  }
+
+  /** One transaction; a constraint the database enforced becomes the collection's 409. */
+  async #write<T>(
+    def: CollectionDefinition,
+    operation: ProvisioningOperation,
+    work: (tx: ProvisioningTransaction) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.#o.store.transaction(work);
+    } catch (error) {
+      if (!(error instanceof ConstraintViolation)) throw error;
+      if (error.constraint === 'unique') throw new RecordConflictError(def.uniqueConflict);
+      throw new RecordConflictError(
+        operation === 'delete'
+          ? `this ${def.targetType} is still used by another record; change or delete that one first`
+          : 'a record this one refers to was deleted meanwhile',
+      );
+    }
+  }
+
+  /** The scope a lookup runs in: the path's store, and the token's mode for a store-bound token. */
+  #scope(actor: ProvisioningActor, def: CollectionDefinition, storeId: string | undefined): RecordScope {
+    if (def.scope === 'global') return {};
+    if (def.scope === 'store') return { storeId };
+    return { storeId, mode: actor.kind === 'store' ? actor.mode : undefined };
+  }
+
+  async #find(
+    reader: ProvisioningReader,
+    actor: ProvisioningActor,
+    def: CollectionDefinition,
+    storeId: string | undefined,
+    id: string,
+  ): Promise<ProvisionedRecord> {
+    const record = await reader.find(def.name, id, this.#scope(actor, def, storeId));
+    if (record === null) throw new RecordNotFoundError(def.targetType, id);
+    return record;
+  }
+
+  async #requireStore(reader: ProvisioningReader, def: CollectionDefinition, storeId: string | undefined): Promise<void> {
+    if (def.scope === 'global') return;
+    if (storeId === undefined || (await reader.find('stores', storeId, {})) === null) throw new RecordNotFoundError('store', storeId ?? '');
+  }
+
+  /** SPEC §1: a reference names a record of the same store and mode; each miss is listed with its pointer. */
+  async #checkReferences(
+    reader: ProvisioningReader,
+    def: CollectionDefinition,
+    fields: RecordValues,
+    storeId: string | undefined,
+    mode: Mode | undefined,
+  ): Promise<void> {
+    const problems: ValidationProblem[] = [];
+    for (const rule of def.references) {
+      const value = fields[rule.field];
+      if (value === undefined || value === null) continue;
+      const target = provisioningCollections[rule.collection];
+      const scope: RecordScope = target.scope === 'global' ? {} : { storeId, mode: target.scope === 'store_mode' ? mode : undefined };
+      const ids = rule.many ? (value as string[]) : [value as string];
+      for (const [index, id] of ids.entries()) {
+        if ((await reader.find(rule.collection, id, scope)) !== null) continue;
+        problems.push({
+          pointer: rule.many ? `/${rule.field}/${index}` : `/${rule.field}`,
+          title: 'Invalid reference',
+          detail:
+            target.scope === 'global'
+              ? `no ${target.targetType} ${id} exists`
+              : `no ${target.targetType} ${id} exists in this store and mode`,
+        });
+      }
+    }
+    if (problems.length > 0) throw new RecordValidationError(problems);
+  }
+
+  async #audit(
+    tx: ProvisioningTransaction,
+    actor: ProvisioningActor,
+    def: CollectionDefinition,
+    operation: ProvisioningOperation,
+    target: ProvisionedRecord,
+    storeId: string | undefined,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await tx.audit({
+      storeId: def.name === 'stores' ? target.id : (storeId ?? null),
+      actor: actorLabel(actor),
+      action: `${def.targetType}.${operation}`,
+      targetType: def.targetType,
+      targetId: target.id,
+      details,
+      at: this.#now(),
+    });
+  }
+
+  #now(): string {
+    return new Date(this.#o.clock.now()).toISOString();
+  }
+}

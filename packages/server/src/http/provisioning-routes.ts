@@ -1,0 +1,116 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDependencies } from '../compose-dependencies';
+import { InvalidRequestError } from '../core/errors';
+import type { CollectionDefinition } from '../core/provisioning/collection-definition';
+import { provisioningCollections } from '../core/provisioning/provisioning-collections';
+import { ProvisioningService } from '../core/provisioning/provisioning-service';
+import { provisioningRepository } from '../storage/provisioning-repository';
+import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
+
+export interface ProvisioningRoutesOptions {
+  deps: AppDependencies;
+  /** Accepts store-bound `provisioning` tokens; without it only the admin token is accepted. */
+  verifyStoreToken?: StoreTokenVerifier;
+}
+
+const PREFIX = '/provisioning/v1';
+
+interface Params {
+  storeId?: string;
+  id?: string;
+}
+
+/** Builds the service from the app's dependencies (main.ts does the same for the demo seed). */
+export function provisioningServiceFor(deps: AppDependencies): ProvisioningService {
+  return new ProvisioningService({
+    store: provisioningRepository(deps.storage.db),
+    clock: deps.clock,
+    random: deps.random,
+    secretHasher: deps.secretHasher,
+    changes: deps.changes,
+    policy: deps.config,
+  });
+}
+
+/**
+ * SPEC §5: create, list, read, update and delete for every collection, plus `rotate_secret`. Routes
+ * only translate: authenticate, hand the body to the service, shape the answer. Every answer is
+ * `no-store` (records carry personal data, and the create and rotate answers carry secrets).
+ */
+export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> = async (app, { deps, verifyStoreToken }) => {
+  const service = provisioningServiceFor(deps);
+  const actorOf = (request: FastifyRequest) =>
+    authenticateProvisioning(request.headers.authorization, deps.config.adminToken, verifyStoreToken);
+  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
+
+  for (const def of Object.values(provisioningCollections)) {
+    const { base, item, storeIdOf, idOf } = paths(def);
+
+    app.post<{ Params: Params }>(base, async (request, reply) => {
+      const actor = await actorOf(request);
+      const { record, secret } = await service.create(actor, def.name, storeIdOf(request.params), request.body);
+      return noStore(reply)
+        .code(201)
+        .send(secret === undefined ? record : { ...record, client_secret: secret });
+    });
+
+    app.get<{ Params: Params; Querystring: Record<string, string | string[] | undefined> }>(base, async (request, reply) => {
+      const actor = await actorOf(request);
+      const mode = request.query.mode;
+      if (mode !== undefined && mode !== 'test' && mode !== 'live') throw new InvalidRequestError('mode must be "test" or "live"');
+      const data = await service.list(actor, def.name, storeIdOf(request.params), mode);
+      return noStore(reply).send({ data });
+    });
+
+    app.get<{ Params: Params }>(item, async (request, reply) => {
+      const actor = await actorOf(request);
+      return noStore(reply).send(await service.read(actor, def.name, storeIdOf(request.params), idOf(request.params)));
+    });
+
+    app.patch<{ Params: Params }>(item, async (request, reply) => {
+      const actor = await actorOf(request);
+      return noStore(reply).send(await service.update(actor, def.name, storeIdOf(request.params), idOf(request.params), request.body));
+    });
+
+    app.delete<{ Params: Params }>(item, async (request, reply) => {
+      const actor = await actorOf(request);
+      await service.remove(actor, def.name, storeIdOf(request.params), idOf(request.params));
+      return reply.code(204).send();
+    });
+
+    if (def.rotatable && (def.name === 'credentials' || def.name === 'apps')) {
+      const collection = def.name;
+      app.post<{ Params: Params }>(`${item}/rotate_secret`, async (request, reply) => {
+        const actor = await actorOf(request);
+        const rotated = await service.rotateSecret(actor, collection, storeIdOf(request.params), idOf(request.params));
+        return noStore(reply).send({ client_secret: rotated.clientSecret, previous_secret_expires_at: rotated.previousSecretExpiresAt });
+      });
+    }
+  }
+};
+
+/** `/stores` and `/stores/:storeId`; `/users`, `/apps`; `/stores/:storeId/<collection>[/:id]` for the rest. */
+function paths(def: CollectionDefinition) {
+  if (def.name === 'stores') {
+    return {
+      base: `${PREFIX}/stores`,
+      item: `${PREFIX}/stores/:storeId`,
+      storeIdOf: () => undefined,
+      idOf: (p: Params) => p.storeId ?? '',
+    };
+  }
+  if (def.scope === 'global') {
+    return {
+      base: `${PREFIX}/${def.name}`,
+      item: `${PREFIX}/${def.name}/:id`,
+      storeIdOf: () => undefined,
+      idOf: (p: Params) => p.id ?? '',
+    };
+  }
+  return {
+    base: `${PREFIX}/stores/:storeId/${def.name}`,
+    item: `${PREFIX}/stores/:storeId/${def.name}/:id`,
+    storeIdOf: (p: Params) => p.storeId,
+    idOf: (p: Params) => p.id ?? '',
+  };
+}
