@@ -32,7 +32,7 @@ async function waitFor(url: string): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-async function json(url: string, init: RequestInit & { token: string }, body: unknown) {
+async function json(url: string, init: RequestInit & { token: string }, body: unknown): Promise<Record<string, string>> {
   const res = await fetch(url, {
     ...init,
     headers: { authorization: `Bearer ${init.token}`, 'content-type': 'application/json' },
