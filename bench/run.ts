@@ -39,7 +39,7 @@ async function json(url: string, init: RequestInit & { token: string }, body: un
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${init.method} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
+  return (await res.json()) as Record<string, string>;
 }
 
 interface Figures {
@@ -138,7 +138,7 @@ try {
     await load(
       'Countersign  integration, Basic',
       `${issuer}/oauth/token`,
-      { authorization: basic(integration.client_id, integration.client_secret) },
+      { authorization: basic(integration.client_id!, integration.client_secret!) },
       'grant_type=client_credentials',
     ),
     await load(
