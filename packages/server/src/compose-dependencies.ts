@@ -7,6 +7,7 @@ import { KeyRing } from './core/keys/key-ring';
 import type { Clock, Random } from './core/ports';
 import { SecretHasher } from './core/secrets/secret-hasher';
 import { AccessTokenIssuer } from './core/tokens/access-token-issuer';
+import { AccessTokenVerifier } from './core/tokens/access-token-verifier';
 import { clientDirectoryRepository } from './storage/client-directory-repository';
 import { marketDirectoryRepository } from './storage/market-directory-repository';
 import type { Storage } from './storage/open-storage';
@@ -25,6 +26,8 @@ export interface AppDependencies {
   readonly changes: ChangeHub;
   /** The token endpoint's collaborators, built once. */
   readonly grants: GrantServices;
+  /** Checks access tokens this server issued (provisioning tokens, later introspection). */
+  readonly accessTokenVerifier: AccessTokenVerifier;
 }
 
 /** Derives the keys from the key-encryption key and loads (or, on first start, creates) the signing keys. */
@@ -50,5 +53,6 @@ export async function composeDependencies(config: Config, storage: Storage, cloc
     hasher: secretHasher,
     accessTokens: new AccessTokenIssuer(keyRing, clock, random),
   };
-  return { config, storage, clock, random, keyEncryptor, keyRing, secretHasher, changes, grants };
+  const accessTokenVerifier = new AccessTokenVerifier(keyRing, clock, config.issuer);
+  return { config, storage, clock, random, keyEncryptor, keyRing, secretHasher, changes, grants, accessTokenVerifier };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../compose-dependencies';
+import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
 import { mapError } from './error-mapper';
 import { registerFormBodyParser } from './form-body-parser';
 import { healthRoutes } from './health-routes';
@@ -45,7 +46,10 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
 
   await app.register(healthRoutes, { storage: deps.storage });
   await app.register(wellKnownRoutes, { deps });
-  await app.register(provisioningRoutes, { deps });
+  await app.register(provisioningRoutes, {
+    deps,
+    verifyStoreToken: provisioningTokenActor(deps.accessTokenVerifier, deps.grants.clients),
+  });
   await app.register(tokenRoutes, { deps });
   return app;
 }
