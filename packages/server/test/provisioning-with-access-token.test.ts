@@ -11,14 +11,14 @@ describe('the provisioning API with an access token', () => {
   let token: string;
   let liveLocationId: string;
 
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, bearer: string, payload?: unknown) =>
+  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, bearer: string, payload?: Record<string, unknown>) =>
     t.app.inject({
       method,
       url: `/provisioning/v1${url}`,
       headers: { authorization: `Bearer ${bearer}` },
       ...(payload === undefined ? {} : { payload }),
     });
-  const admin = async (url: string, payload: unknown) => {
+  const admin = async (url: string, payload: Record<string, unknown>) => {
     const res = await call('POST', url, TEST_ADMIN_TOKEN, payload);
     assert.equal(res.statusCode, 201, res.body);
     return res.json();

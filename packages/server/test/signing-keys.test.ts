@@ -179,3 +179,40 @@ describe('COUNTERSIGN_SIGNING_ALG', () => {
     }
   });
 });
+
+describe('POST /provisioning/v1/keys/rotate', () => {
+  test('the admin token rotates; a compromised rotation drops the old key from the JWKS at once', async () => {
+    const t = await startTestApp();
+    try {
+      const { TEST_ADMIN_TOKEN } = await import('./support/test-config');
+      const before = t.deps.keyRing.current().kid;
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/provisioning/v1/keys/rotate',
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+        payload: { compromised: true },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().retired_kid, before);
+      assert.notEqual(res.json().current_kid, before);
+      assert.ok(!(await jwks(t)).keys.some((k) => k.kid === before));
+      const audit = await t.deps.storage.db
+        .selectFrom('audit_entries')
+        .selectAll()
+        .where('action', '=', 'signing_key.rotate_compromised')
+        .execute();
+      assert.equal(audit.length, 1);
+
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/provisioning/v1/keys/rotate',
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+        payload: { compromised: 'yes' },
+      });
+      assert.equal(bad.statusCode, 422);
+      assert.equal((await t.app.inject({ method: 'POST', url: '/provisioning/v1/keys/rotate', payload: {} })).statusCode, 401);
+    } finally {
+      await t.close();
+    }
+  });
+});

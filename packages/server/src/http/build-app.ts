@@ -5,6 +5,7 @@ import { provisioningTokenActor } from '../core/provisioning/provisioning-token-
 import { mapError } from './error-mapper';
 import { registerFormBodyParser } from './form-body-parser';
 import { healthRoutes } from './health-routes';
+import { keyRoutes } from './key-routes';
 import { logRedaction, requestSerializer } from './log-redaction';
 import { provisioningRoutes } from './provisioning-routes';
 import { tokenRoutes } from './token-routes';
@@ -46,10 +47,9 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
 
   await app.register(healthRoutes, { storage: deps.storage });
   await app.register(wellKnownRoutes, { deps });
-  await app.register(provisioningRoutes, {
-    deps,
-    verifyStoreToken: provisioningTokenActor(deps.accessTokenVerifier, deps.grants.clients),
-  });
+  const verifyStoreToken = provisioningTokenActor(deps.accessTokenVerifier, deps.grants.clients);
+  await app.register(provisioningRoutes, { deps, verifyStoreToken });
+  await app.register(keyRoutes, { deps, verifyStoreToken });
   await app.register(tokenRoutes, { deps });
   return app;
 }
