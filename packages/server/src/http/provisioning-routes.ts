@@ -23,7 +23,7 @@ interface Params {
 /** Builds the service from the app's dependencies (main.ts does the same for the demo seed). */
 export function provisioningServiceFor(deps: AppDependencies): ProvisioningService {
   return new ProvisioningService({
-    store: provisioningRepository(deps.storage.db),
+    store: provisioningRepository(deps.storage.db, deps.storage.dialect),
     clock: deps.clock,
     random: deps.random,
     secretHasher: deps.secretHasher,

@@ -9,7 +9,7 @@ import {
   type RecordValues,
 } from '../core/provisioning/provisioning-store';
 import type { Database } from './database-schema';
-import { isForeignKeyViolation, isUniqueViolation } from './dialect';
+import { type Dialect, isForeignKeyViolation, isUniqueViolation } from './dialect';
 
 /** How a table's columns differ from the record's fields; everything else is stored as is. */
 interface TableCodec {
@@ -131,7 +131,7 @@ function reader(db: Executor) {
   };
 }
 
-function transactionOn(trx: Transaction<LooseDatabase>): ProvisioningTransaction {
+function transactionOn(trx: Transaction<LooseDatabase>, dialect: Dialect): ProvisioningTransaction {
   const read = reader(trx);
 
   const replaceLocations = async (marketId: string, ids: readonly string[]) => {
@@ -170,6 +170,9 @@ function transactionOn(trx: Transaction<LooseDatabase>): ProvisioningTransaction
 
     remove: (collection, id) =>
       guarded(async () => {
+        // A store's cascade reaches both ends of its records' references; on PostgreSQL those are
+        // checked at commit for this one delete (see migrations/0002-deferrable-references.ts).
+        if (collection === 'stores' && dialect === 'postgres') await sql`set constraints all deferred`.execute(trx);
         await trx.deleteFrom(collection).where('id', '=', id).execute();
       }),
 
@@ -213,10 +216,11 @@ function transactionOn(trx: Transaction<LooseDatabase>): ProvisioningTransaction
  * are enforced by the schema's constraints alone (never checked first and then written), so under
  * any race the database decides and the loser gets a clean ConstraintViolation.
  */
-export function provisioningRepository(db: Kysely<Database>): ProvisioningStore {
+export function provisioningRepository(db: Kysely<Database>, dialect: Dialect): ProvisioningStore {
   const loose = db as unknown as Kysely<LooseDatabase>;
   return {
     ...reader(loose),
-    transaction: (work) => loose.transaction().execute((trx) => work(transactionOn(trx))),
+    // Guarded as a whole too: a deferred reference check fails at commit.
+    transaction: (work) => guarded(() => loose.transaction().execute((trx) => work(transactionOn(trx, dialect)))),
   };
 }

@@ -1,0 +1,4 @@
+import { storageContract } from './storage-contract';
+import { openTestStorage } from './support/test-storage';
+
+storageContract('SQLite', () => openTestStorage('sqlite'));
