@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type AppDependencies, composeDependencies } from './compose-dependencies';
 import { type Config, ConfigError, loadConfig } from './config/load-config';
+import { type DemoSeed, seedDemo } from './core/provisioning/seed-demo';
 import { buildApp } from './http/build-app';
+import { provisioningServiceFor } from './http/provisioning-routes';
 import { rotateKeys } from './rotate-keys';
 import { cryptoRandom } from './runtime/crypto-random';
 import { systemClock } from './runtime/system-clock';
@@ -70,6 +72,7 @@ async function serve(deps: AppDependencies): Promise<void> {
   const { config } = deps;
   const app = await buildApp(deps);
   for (const warning of warnings) app.log.warn(warning);
+  const demo = config.demo ? await seedDemo(provisioningServiceFor(deps), deps.random) : null;
   // Follow rotations made by other instances (or the CLI); the next key is published ahead of use.
   const reload = setInterval(() => deps.keyRing.load().catch((err) => app.log.error({ err }, 'signing key reload failed')), 60_000);
   reload.unref();
@@ -85,6 +88,9 @@ async function serve(deps: AppDependencies): Promise<void> {
     `  database      ${config.databaseUrl ? 'PostgreSQL' : config.sqlitePath}`,
   ];
   if (warnings.some((w) => w.startsWith('COUNTERSIGN_ADMIN_TOKEN'))) lines.push(`  admin token   ${config.adminToken}  (development only)`);
+  if (demo) lines.push(...demoLines(config, demo));
+  else if (config.demo)
+    lines.push('', 'The demo store was seeded at an earlier start; its secrets were printed then (they are stored hashed).');
   console.log(lines.join('\n'));
 
   const stop = async () => {
@@ -95,6 +101,28 @@ async function serve(deps: AppDependencies): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** What a newcomer needs to get a first token from the demo store. */
+function demoLines(config: Config, demo: DemoSeed): string[] {
+  const [publicMarket, privateMarket] = demo.markets;
+  return [
+    '',
+    `Demo store "${demo.storeSlug}" (${demo.storeId}), test mode:`,
+    `  markets       ${publicMarket?.code} (public), ${privateMarket?.code} (private, customer group vip)`,
+    `  sales channel ${demo.salesChannel.clientId}`,
+    `  integration   ${demo.integration.clientId}`,
+    `                secret ${demo.integration.clientSecret}`,
+    `  webapp        ${demo.webapp.clientId}`,
+    `                secret ${demo.webapp.clientSecret}`,
+    `  staff         ${demo.staff.email} / ${demo.staff.password}`,
+    `  shopper       ${demo.customer.email} / ${demo.customer.password}`,
+    '',
+    'Get a token (secrets are shown this once):',
+    `  curl -s -u '${demo.integration.clientId}:${demo.integration.clientSecret}' -d grant_type=client_credentials ${config.issuer}/oauth/token`,
+    `  curl -s -d grant_type=client_credentials -d client_id=${demo.salesChannel.clientId} -d scope=market:code:${publicMarket?.code} ${config.issuer}/oauth/token`,
+    '',
+  ];
 }
 
 main().catch((error) => {

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+
+const serverDir = new URL('..', import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs main.ts as `npm start` does, until it has printed its banner (or 30 s pass). */
+function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: serverDir, env: { ...process.env, ...env } });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner in 30 s:\n${output}`)), 30_000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (/Countersign is listening/.test(output) && /\n\n?$/.test(output)) {
+        clearTimeout(timer);
+        setTimeout(() => resolve({ child, output }), 200);
+      }
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+describe('the start command (SPEC §9)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'countersign-start-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('seeds the demo store, prints a curl command whose token verifies against the JWKS, and restarts on the same keys', async () => {
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}`;
+    const env = {
+      PORT: String(port),
+      COUNTERSIGN_ISSUER: issuer,
+      COUNTERSIGN_SQLITE_PATH: join(dir, 'db.sqlite'),
+      COUNTERSIGN_DEMO: '1',
+      COUNTERSIGN_LOG_LEVEL: 'warn',
+      // The development defaults are what is under test here.
+      COUNTERSIGN_ADMIN_TOKEN: '',
+      COUNTERSIGN_KEY_ENCRYPTION_KEY: '',
+      COUNTERSIGN_ENV: '',
+    };
+
+    const first = await start(env);
+    let kid: string;
+    try {
+      const curl = /curl -s -u '([^:]+):([A-Za-z0-9]{72})' -d grant_type=client_credentials (\S+)/.exec(first.output);
+      assert.ok(curl, `no curl command in:\n${first.output}`);
+      const [, clientId, secret, url] = curl;
+      assert.equal(url, `${issuer}/oauth/token`);
+      const res = await fetch(url!, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+      });
+      assert.equal(res.status, 200);
+      const { access_token } = (await res.json()) as { access_token: string };
+      const { payload, protectedHeader } = await jwtVerify(access_token, createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`)), {
+        issuer,
+        typ: 'at+jwt',
+      });
+      kid = protectedHeader.kid!;
+      assert.equal(payload.client_id, clientId);
+      assert.deepEqual((payload.store as { slug: string }).slug, 'demo');
+      assert.match(first.output, /admin token {3}\S{43}/);
+      assert.equal(statSync(join(dir, 'development-key-encryption-key')).mode & 0o777, 0o600);
+    } finally {
+      await stop(first.child);
+    }
+
+    const second = await start(env);
+    try {
+      assert.match(second.output, /seeded at an earlier start/);
+      const jwks = (await (await fetch(`${issuer}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+      assert.ok(
+        jwks.keys.some((k) => k.kid === kid),
+        'a restart lost the signing keys',
+      );
+    } finally {
+      await stop(second.child);
+    }
+  });
+
+  test('a bad setting stops the start with a message naming it', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: serverDir,
+      env: { ...process.env, PORT: 'not-a-port', COUNTERSIGN_SIGNING_ALG: 'HS256' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    assert.equal(code, 1);
+    assert.match(stderr, /PORT: must be a whole number/);
+    assert.match(stderr, /COUNTERSIGN_SIGNING_ALG: must be one of/);
+  });
+});
