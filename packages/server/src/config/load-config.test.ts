@@ -22,12 +22,19 @@ describe('loadConfig', () => {
 
   test('every bad value is reported at once, each naming its variable', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', COUNTERSIGN_SIGNING_ALG: 'HS256', COUNTERSIGN_ISSUER: 'ftp://x', COUNTERSIGN_TOKEN_RATE_LIMIT: '-1' }, development),
+      () =>
+        loadConfig(
+          { PORT: 'eighty', COUNTERSIGN_SIGNING_ALG: 'HS256', COUNTERSIGN_ISSUER: 'ftp://x', COUNTERSIGN_TOKEN_RATE_LIMIT: '-1' },
+          development,
+        ),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.equal(error.problems.length, 4);
         for (const name of ['PORT', 'COUNTERSIGN_SIGNING_ALG', 'COUNTERSIGN_ISSUER', 'COUNTERSIGN_TOKEN_RATE_LIMIT']) {
-          assert.ok(error.problems.some((p) => p.startsWith(`${name}:`)), name);
+          assert.ok(
+            error.problems.some((p) => p.startsWith(`${name}:`)),
+            name,
+          );
         }
         return true;
       },
@@ -42,8 +49,16 @@ describe('loadConfig', () => {
         error.problems.some((p) => p.startsWith('COUNTERSIGN_ADMIN_TOKEN:')) &&
         error.problems.some((p) => p.startsWith('COUNTERSIGN_KEY_ENCRYPTION_KEY:')),
     );
+    assert.throws(
+      () => loadConfig({ COUNTERSIGN_ENV: 'production', COUNTERSIGN_ADMIN_TOKEN: '', COUNTERSIGN_KEY_ENCRYPTION_KEY: '' }, development),
+      /COUNTERSIGN_ADMIN_TOKEN: must be set in production/,
+    );
     const { config, warnings } = loadConfig(
-      { COUNTERSIGN_ISSUER: 'https://auth.example', COUNTERSIGN_ADMIN_TOKEN: 'x'.repeat(40), COUNTERSIGN_KEY_ENCRYPTION_KEY: 'B'.repeat(43) },
+      {
+        COUNTERSIGN_ISSUER: 'https://auth.example',
+        COUNTERSIGN_ADMIN_TOKEN: 'x'.repeat(40),
+        COUNTERSIGN_KEY_ENCRYPTION_KEY: 'B'.repeat(43),
+      },
       development,
     );
     assert.equal(config.env, 'production');
@@ -51,7 +66,10 @@ describe('loadConfig', () => {
   });
 
   test('the issuer is kept byte for byte and refused with a trailing slash', () => {
-    assert.equal(loadConfig({ COUNTERSIGN_ISSUER: 'http://Auth.Example:8080/tenant' }, development).config.issuer, 'http://Auth.Example:8080/tenant');
+    assert.equal(
+      loadConfig({ COUNTERSIGN_ISSUER: 'http://Auth.Example:8080/tenant' }, development).config.issuer,
+      'http://Auth.Example:8080/tenant',
+    );
     assert.throws(() => loadConfig({ COUNTERSIGN_ISSUER: 'http://auth.example/' }, development), /COUNTERSIGN_ISSUER/);
   });
 

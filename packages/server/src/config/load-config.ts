@@ -75,9 +75,11 @@ export function loadConfig(
   let adminToken = values.COUNTERSIGN_ADMIN_TOKEN as string | undefined;
   let keyEncryptionKey = values.COUNTERSIGN_KEY_ENCRYPTION_KEY as string | undefined;
   if (envName === 'production') {
-    if (adminToken === undefined && env.COUNTERSIGN_ADMIN_TOKEN === undefined)
+    // An empty value counts as unset: production never falls back to a generated secret.
+    const reported = (name: string) => problems.some((p) => p.startsWith(`${name}:`));
+    if (adminToken === undefined && !reported('COUNTERSIGN_ADMIN_TOKEN'))
       problems.push('COUNTERSIGN_ADMIN_TOKEN: must be set in production');
-    if (keyEncryptionKey === undefined && env.COUNTERSIGN_KEY_ENCRYPTION_KEY === undefined)
+    if (keyEncryptionKey === undefined && !reported('COUNTERSIGN_KEY_ENCRYPTION_KEY'))
       problems.push('COUNTERSIGN_KEY_ENCRYPTION_KEY: must be set in production');
   }
   if (problems.length > 0) throw new ConfigError(problems);
