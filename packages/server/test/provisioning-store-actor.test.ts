@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { StoreActor } from '../src/core/provisioning/provisioning-actor';
+import { mapError } from '../src/http/error-mapper';
+import { authenticateProvisioning } from '../src/http/provisioning-auth';
+import { provisioningRoutes } from '../src/http/provisioning-routes';
+import { startTestApp, type TestApp } from './support/test-app';
+import { TEST_ADMIN_TOKEN } from './support/test-config';
+
+type Body = Record<string, unknown>;
+
+/**
+ * The rules for store-bound actors (SPEC §5: a `provisioning` token acts on its own store, in its own
+ * mode), checked through the route layer with a stub verifier in place of JWT verification.
+ */
+describe('provisioning as a store-bound actor', () => {
+  let t: TestApp;
+  let app: FastifyInstance;
+  let own: string;
+  let other: string;
+  const actors = new Map<string, StoreActor>();
+
+  const call = async (token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Body) =>
+    app.inject({ method, url: `/provisioning/v1${url}`, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
+  const admin = async (url: string, payload: Body) => {
+    const res = await call(TEST_ADMIN_TOKEN, 'POST', url, payload);
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json() as Body & { id: string };
+  };
+
+  before(async () => {
+    t = await startTestApp();
+    app = Fastify({ logger: false });
+    app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
+    await app.register(provisioningRoutes, { deps: t.deps, verifyStoreToken: async (token) => actors.get(token) ?? null });
+    await app.ready();
+    own = (await admin('/stores', { slug: 'own', name: 'Own', currency: 'EUR' })).id;
+    other = (await admin('/stores', { slug: 'other', name: 'Other', currency: 'EUR' })).id;
+    actors.set('own-test', { kind: 'store', storeId: own, mode: 'test', clientId: 'client-own-test' });
+    actors.set('own-live', { kind: 'store', storeId: own, mode: 'live', clientId: 'client-own-live' });
+  });
+  after(async () => {
+    await app.close();
+    await t.close();
+  });
+
+  test('a token the verifier does not accept is 401', async () => {
+    const res = await call('unknown-token', 'GET', `/stores/${own}/skus`);
+    assert.equal(res.statusCode, 401);
+    assert.match(String(res.headers['www-authenticate']), /^Bearer /);
+  });
+
+  test('the verifier is not consulted for the admin token, and no verifier means admin only', async () => {
+    let consulted = false;
+    const actor = await authenticateProvisioning(`Bearer ${TEST_ADMIN_TOKEN}`, TEST_ADMIN_TOKEN, async () => {
+      consulted = true;
+      return null;
+    });
+    assert.deepEqual(actor, { kind: 'admin' });
+    assert.equal(consulted, false);
+    await assert.rejects(authenticateProvisioning('Bearer own-test', TEST_ADMIN_TOKEN), { name: 'InvalidTokenError' });
+  });
+
+  test('it manages the records of its own store and mode', async () => {
+    const created = await call('own-test', 'POST', `/stores/${own}/skus`, { mode: 'test', code: 'A', name: 'A' });
+    assert.equal(created.statusCode, 201, created.body);
+    const id = created.json().id;
+    assert.equal((await call('own-test', 'GET', `/stores/${own}/skus/${id}`)).statusCode, 200);
+    assert.equal((await call('own-test', 'PATCH', `/stores/${own}/skus/${id}`, { name: 'B' })).json().name, 'B');
+    assert.equal((await call('own-test', 'DELETE', `/stores/${own}/skus/${id}`)).statusCode, 204);
+    const audit = await t.deps.storage.db
+      .selectFrom('audit_entries')
+      .select(['actor', 'action'])
+      .where('target_id', '=', id)
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      audit.map((a) => a.actor),
+      ['client:client-own-test', 'client:client-own-test', 'client:client-own-test'],
+    );
+  });
+
+  test('it may read and update its own store, and nothing else under /stores', async () => {
+    assert.equal((await call('own-test', 'GET', `/stores/${own}`)).statusCode, 200);
+    assert.equal((await call('own-test', 'PATCH', `/stores/${own}`, { name: 'Renamed' })).json().name, 'Renamed');
+    for (const [method, url, payload] of [
+      ['GET', '/stores'],
+      ['POST', '/stores', { slug: 'new', name: 'New', currency: 'EUR' }],
+      ['DELETE', `/stores/${own}`],
+      ['GET', `/stores/${other}`],
+      ['PATCH', `/stores/${other}`, { name: 'Taken over' }],
+    ] as const) {
+      const res = await call('own-test', method, url, payload as Body | undefined);
+      assert.equal(res.statusCode, 403, `${method} ${url}`);
+      assert.equal(res.json().errors[0].code, 'FORBIDDEN');
+    }
+    assert.equal((await call(TEST_ADMIN_TOKEN, 'GET', `/stores/${other}`)).json().name, 'Other');
+  });
+
+  test("another store's collections are 403", async () => {
+    const otherSku = await admin(`/stores/${other}/skus`, { mode: 'test', code: 'X', name: 'X' });
+    assert.equal((await call('own-test', 'GET', `/stores/${other}/skus`)).statusCode, 403);
+    assert.equal((await call('own-test', 'GET', `/stores/${other}/skus/${otherSku.id}`)).statusCode, 403);
+    assert.equal((await call('own-test', 'POST', `/stores/${other}/skus`, { mode: 'test', code: 'Y', name: 'Y' })).statusCode, 403);
+    assert.equal((await call('own-test', 'DELETE', `/stores/${other}/skus/${otherSku.id}`)).statusCode, 403);
+    // Through its own store's path, the other store's record simply does not exist.
+    assert.equal((await call('own-test', 'GET', `/stores/${own}/skus/${otherSku.id}`)).statusCode, 404);
+  });
+
+  test('/users and /apps are 403', async () => {
+    assert.equal((await call('own-test', 'GET', '/users')).statusCode, 403);
+    assert.equal((await call('own-test', 'POST', '/users', { email: 'a@example.com', password: 'password-1', name: 'A' })).statusCode, 403);
+    assert.equal((await call('own-test', 'GET', '/apps')).statusCode, 403);
+    assert.equal((await call('own-test', 'GET', '/apps/anything')).statusCode, 403);
+  });
+
+  test('records of the other mode do not exist for it: 404 by id, absent from lists; creating there is 403', async () => {
+    const liveLocation = await admin(`/stores/${own}/stock_locations`, { mode: 'live', code: 'live', name: 'Live' });
+    const testLocation = await admin(`/stores/${own}/stock_locations`, { mode: 'test', code: 'test', name: 'Test' });
+    const u = `/stores/${own}/stock_locations`;
+    assert.equal((await call('own-test', 'GET', `${u}/${liveLocation.id}`)).statusCode, 404);
+    assert.equal((await call('own-test', 'PATCH', `${u}/${liveLocation.id}`, { name: 'x' })).statusCode, 404);
+    assert.equal((await call('own-test', 'DELETE', `${u}/${liveLocation.id}`)).statusCode, 404);
+    const list = (await call('own-test', 'GET', u)).json().data.map((r: Body) => r.id);
+    assert.ok(list.includes(testLocation.id) && !list.includes(liveLocation.id));
+    assert.deepEqual((await call('own-test', 'GET', `${u}?mode=live`)).json().data, []);
+    assert.equal((await call('own-live', 'GET', `${u}/${liveLocation.id}`)).statusCode, 200);
+    assert.equal((await call('own-test', 'POST', u, { mode: 'live', code: 'sneaky', name: 'Sneaky' })).statusCode, 403);
+  });
+
+  test('it may rotate its store’s credential secrets in its mode only', async () => {
+    const testCred = await admin(`/stores/${own}/credentials`, { mode: 'test', kind: 'integration', name: 'T' });
+    const liveCred = await admin(`/stores/${own}/credentials`, { mode: 'live', kind: 'integration', name: 'L' });
+    assert.equal((await call('own-test', 'POST', `/stores/${own}/credentials/${testCred.id}/rotate_secret`)).statusCode, 200);
+    assert.equal((await call('own-test', 'POST', `/stores/${own}/credentials/${liveCred.id}/rotate_secret`)).statusCode, 404);
+  });
+});
