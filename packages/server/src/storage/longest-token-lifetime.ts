@@ -9,6 +9,9 @@ const LONGEST_DEFAULT = 14400;
  * stay in the JWKS (SPEC §4).
  */
 export async function longestTokenLifetime(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('credentials').select((eb) => eb.fn.max('expires_in').as('longest')).executeTakeFirst();
+  const row = await db
+    .selectFrom('credentials')
+    .select((eb) => eb.fn.max('expires_in').as('longest'))
+    .executeTakeFirst();
   return Math.max(LONGEST_DEFAULT, Number(row?.longest ?? 0));
 }
