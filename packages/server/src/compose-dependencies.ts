@@ -5,12 +5,14 @@ import type { GrantServices } from './core/grants/grant-services';
 import { KeyEncryptor } from './core/keys/key-encryptor';
 import { KeyRing } from './core/keys/key-ring';
 import type { Clock, Random } from './core/ports';
+import { ProvisioningService } from './core/provisioning/provisioning-service';
 import { SecretHasher } from './core/secrets/secret-hasher';
 import { AccessTokenIssuer } from './core/tokens/access-token-issuer';
 import { AccessTokenVerifier } from './core/tokens/access-token-verifier';
 import { clientDirectoryRepository } from './storage/client-directory-repository';
 import { marketDirectoryRepository } from './storage/market-directory-repository';
 import type { Storage } from './storage/open-storage';
+import { provisioningRepository } from './storage/provisioning-repository';
 import { signingKeyRepository } from './storage/signing-key-repository';
 
 /** Everything the HTTP layer is built from; made once by main.ts (or a test) and passed down. */
@@ -28,6 +30,8 @@ export interface AppDependencies {
   readonly grants: GrantServices;
   /** Checks access tokens this server issued (provisioning tokens, later introspection). */
   readonly accessTokenVerifier: AccessTokenVerifier;
+  /** The provisioning API's service (also used by the demo seed). */
+  readonly provisioning: ProvisioningService;
 }
 
 /** Derives the keys from the key-encryption key and loads (or, on first start, creates) the signing keys. */
@@ -54,5 +58,13 @@ export async function composeDependencies(config: Config, storage: Storage, cloc
     accessTokens: new AccessTokenIssuer(keyRing, clock, random),
   };
   const accessTokenVerifier = new AccessTokenVerifier(keyRing, clock, config.issuer);
-  return { config, storage, clock, random, keyEncryptor, keyRing, secretHasher, changes, grants, accessTokenVerifier };
+  const provisioning = new ProvisioningService({
+    store: provisioningRepository(storage.db, storage.dialect),
+    clock,
+    random,
+    secretHasher,
+    changes,
+    policy: config,
+  });
+  return { config, storage, clock, random, keyEncryptor, keyRing, secretHasher, changes, grants, accessTokenVerifier, provisioning };
 }

@@ -5,7 +5,6 @@ import { type AppDependencies, composeDependencies } from './compose-dependencie
 import { type Config, ConfigError, loadConfig } from './config/load-config';
 import { type DemoSeed, seedDemo } from './core/provisioning/seed-demo';
 import { buildApp } from './http/build-app';
-import { provisioningServiceFor } from './http/provisioning-routes';
 import { rotateKeys } from './rotate-keys';
 import { cryptoRandom } from './runtime/crypto-random';
 import { systemClock } from './runtime/system-clock';
@@ -72,7 +71,7 @@ async function serve(deps: AppDependencies): Promise<void> {
   const { config } = deps;
   const app = await buildApp(deps);
   for (const warning of warnings) app.log.warn(warning);
-  const demo = config.demo ? await seedDemo(provisioningServiceFor(deps), deps.random) : null;
+  const demo = config.demo ? await seedDemo(deps.provisioning, deps.random) : null;
   // Follow rotations made by other instances (or the CLI); the next key is published ahead of use.
   const reload = setInterval(() => deps.keyRing.load().catch((err) => app.log.error({ err }, 'signing key reload failed')), 60_000);
   reload.unref();

@@ -104,6 +104,12 @@ describe('the provisioning API with an access token', () => {
     }
   });
 
+  test('a request without a token gets a Bearer challenge without an error code (RFC 6750 §3.1)', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/provisioning/v1/stores/${storeId}/stock_locations` });
+    assert.equal(res.statusCode, 401);
+    assert.equal(res.headers['www-authenticate'], 'Bearer realm="countersign"');
+  });
+
   test('deleting the credential ends its provisioning access', async () => {
     const doomed = await admin(`/stores/${storeId}/credentials`, {
       mode: 'test',

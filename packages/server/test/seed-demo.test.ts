@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { seedDemo } from '../src/core/provisioning/seed-demo';
 import { passwordHasher } from '../src/core/secrets/password-hasher';
-import { provisioningServiceFor } from '../src/http/provisioning-routes';
 import { startTestApp, type TestApp } from './support/test-app';
 import { TEST_ADMIN_TOKEN } from './support/test-config';
 
@@ -24,7 +23,7 @@ describe('demo seed (SPEC §9)', () => {
   };
 
   test('seeds the demo store once, through the audited service; a second call returns null', async () => {
-    const service = provisioningServiceFor(t.deps);
+    const service = t.deps.provisioning;
     const seed = await seedDemo(service, t.deps.random);
     assert.ok(seed);
     assert.equal(await seedDemo(service, t.deps.random), null);

@@ -89,5 +89,7 @@ function apiCode(error: OAuthError): string {
 /** RFC 6749 §5.2 for the token endpoints (Basic), RFC 6750 §3 for bearer-protected resources. */
 function challenge(error: OAuthError, request: FastifyRequest): string {
   if (request.routeOptions.config?.wire === 'oauth') return 'Basic realm="countersign", charset="UTF-8"';
+  // RFC 6750 §3.1: a request that carried no token at all gets a challenge without an error code.
+  if (!request.headers.authorization) return 'Bearer realm="countersign"';
   return `Bearer realm="countersign", error="${error.code === 'invalid_client' ? 'invalid_token' : error.code}"`;
 }

@@ -3,8 +3,6 @@ import type { AppDependencies } from '../compose-dependencies';
 import { InvalidRequestError } from '../core/errors';
 import type { CollectionDefinition } from '../core/provisioning/collection-definition';
 import { provisioningCollections } from '../core/provisioning/provisioning-collections';
-import { ProvisioningService } from '../core/provisioning/provisioning-service';
-import { provisioningRepository } from '../storage/provisioning-repository';
 import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
 
 export interface ProvisioningRoutesOptions {
@@ -20,25 +18,13 @@ interface Params {
   id?: string;
 }
 
-/** Builds the service from the app's dependencies (main.ts does the same for the demo seed). */
-export function provisioningServiceFor(deps: AppDependencies): ProvisioningService {
-  return new ProvisioningService({
-    store: provisioningRepository(deps.storage.db, deps.storage.dialect),
-    clock: deps.clock,
-    random: deps.random,
-    secretHasher: deps.secretHasher,
-    changes: deps.changes,
-    policy: deps.config,
-  });
-}
-
 /**
  * SPEC §5: create, list, read, update and delete for every collection, plus `rotate_secret`. Routes
  * only translate: authenticate, hand the body to the service, shape the answer. Every answer is
  * `no-store` (records carry personal data, and the create and rotate answers carry secrets).
  */
 export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> = async (app, { deps, verifyStoreToken }) => {
-  const service = provisioningServiceFor(deps);
+  const service = deps.provisioning;
   const actorOf = (request: FastifyRequest) =>
     authenticateProvisioning(request.headers.authorization, deps.config.adminToken, verifyStoreToken);
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
