@@ -1,14 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 /**
  * `npm run bench`: the token endpoint's client_credentials grant, Countersign side by side with
- * node-oidc-provider, on this machine, over loopback. Each server runs in its own process; the load
- * comes from this one (autocannon). Bounded: BENCH_SECONDS (default 10) per run after a 2 s warm-up.
+ * node-oidc-provider, on this machine, over loopback. Each server runs in its own process. The load
+ * comes from wrk when it is installed (Debian's `wrk`: a C load generator that leaves the servers the
+ * CPU they need), else from autocannon in this process. Bounded: BENCH_SECONDS (default 10) per run
+ * after a 2 s warm-up.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -51,7 +53,53 @@ interface Figures {
   errors: number;
 }
 
+function hasWrk(): boolean {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    // wrk prints its version and exits 1; only a missing binary is ENOENT.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+const loadGenerator = process.env.BENCH_LOADGEN ?? (hasWrk() ? 'wrk' : 'autocannon');
+
+function wrk(name: string, url: string, headers: Record<string, string>, body: string, duration: number): Figures {
+  const script = join(dataDir, 'request.lua');
+  const lines = [
+    `wrk.method = "POST"`,
+    `wrk.body = ${JSON.stringify(body)}`,
+    `wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"`,
+  ];
+  for (const [k, v] of Object.entries(headers)) lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
+  writeFileSync(script, lines.join('\n'));
+  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+  const ms = (label: string) => {
+    const m = new RegExp(`\\s${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!m) return Number.NaN;
+    const v = Number(m[1]);
+    return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+  };
+  return {
+    name,
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN),
+    p50: ms('50'),
+    p99: ms('99'),
+    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+    errors: Number(
+      /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
+        .exec(out)
+        ?.slice(1)
+        .reduce((a, b) => a + Number(b), 0) ?? 0,
+    ),
+  };
+}
+
 async function load(name: string, url: string, headers: Record<string, string>, body: string): Promise<Figures> {
+  if (loadGenerator === 'wrk') {
+    wrk(name, url, headers, body, 2);
+    return wrk(name, url, headers, body, seconds);
+  }
   const options = {
     url,
     method: 'POST' as const,
@@ -155,7 +203,9 @@ try {
     ),
   ];
 
-  console.log(`\nclient_credentials, ${connections} connections, ${seconds} s each, ES256 JWT access tokens, Node ${process.version}\n`);
+  console.log(
+    `\nclient_credentials, ${connections} connections, ${seconds} s each, ES256 JWT access tokens, Node ${process.version}, load from ${loadGenerator}\n`,
+  );
   console.log('server                                 req/s    p50 ms   p99 ms   non-2xx  errors');
   for (const r of results) {
     console.log(

@@ -30,8 +30,9 @@ export async function authenticateClient(
   }
   if (presented.secret === undefined) throw failed();
   const current = hasher.verify(presented.secret, client.secretHash);
-  const previousValid = client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > clock.now();
-  const previous = hasher.verify(presented.secret, previousValid ? client.previousSecretHash : null);
-  if (!current && !previous) throw failed();
+  // The previous secret is checked only while it overlaps (its existence is no secret worth hiding).
+  const previousValid =
+    client.previousSecretHash !== null && client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > clock.now();
+  if (!current && !(previousValid && hasher.verify(presented.secret, client.previousSecretHash))) throw failed();
   return client;
 }
