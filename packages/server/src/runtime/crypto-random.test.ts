@@ -14,7 +14,7 @@ test('pooled random bytes are never handed out twice and have the size asked for
   assert.equal(cryptoRandom.bytes(5000).length, 5000);
 });
 
-test('a caller changing its bytes does not change anyone else\'s', () => {
+test("a caller changing its bytes does not change anyone else's", () => {
   const a = cryptoRandom.bytes(32);
   const copy = Buffer.from(a);
   a.fill(0);
