@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { freePort } from './support/listening-app';
 
 const serverDir = new URL('..', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs main.ts as `npm start` does, until it has printed its banner (or 30 s pass). */
 function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: string }> {

@@ -8,7 +8,7 @@ import { testConfig } from './test-config';
 import { openTestStorage, type TestDialect } from './test-storage';
 
 /** A free port on 127.0.0.1, so the issuer can name the address the server will listen on. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
