@@ -155,6 +155,59 @@ export interface AuditEntryRow {
   at: string;
 }
 
+export interface GrantRow {
+  id: string;
+  /** The OAuth client id (credential or app). */
+  client_id: string;
+  client_record_id: string;
+  client_kind: 'sales_channel' | 'integration' | 'webapp' | 'app';
+  mode: Mode;
+  owner_type: 'customer' | 'user' | null;
+  owner_id: string | null;
+  /** The granted scope string: permission scopes, then restriction entries. */
+  scope: string;
+  created_at: string;
+  /** COUNTERSIGN_GRANT_MAX_AGE after creation: nothing issued under it outlives this. */
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface GrantStoreRow {
+  grant_id: string;
+  store_id: string;
+}
+
+export interface RefreshTokenRow {
+  id: string;
+  grant_id: string;
+  client_id: string;
+  /** Keyed hash of the token (core/secrets/secret-hasher.ts); the token itself is never stored. */
+  token_hash: string;
+  parent_id: string | null;
+  issued_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** The pair issued when this token was used, encrypted, kept only for the grace window. */
+  successor_cipher: string | null;
+  grace_until: string | null;
+}
+
+export interface RevokedAccessTokenRow {
+  jti: string;
+  grant_id: string | null;
+  /** The token's own expiry: the entry is useless afterwards and swept. */
+  expires_at: string;
+  revoked_at: string;
+}
+
+export interface UsedAssertionRow {
+  client_id: string;
+  jti: string;
+  expires_at: string;
+}
+
 export interface Database {
   stores: StoreRow;
   stock_locations: StockLocationRow;
@@ -172,4 +225,9 @@ export interface Database {
   stock_items: StockItemRow;
   signing_keys: SigningKeyRow;
   audit_entries: AuditEntryRow;
+  grants: GrantRow;
+  grant_stores: GrantStoreRow;
+  refresh_tokens: RefreshTokenRow;
+  revoked_access_tokens: RevokedAccessTokenRow;
+  used_assertions: UsedAssertionRow;
 }

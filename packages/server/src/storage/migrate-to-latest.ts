@@ -3,12 +3,14 @@ import type { Database } from './database-schema';
 import type { Dialect } from './dialect';
 import { foundation } from './migrations/0001-foundation';
 import { deferrableReferences } from './migrations/0002-deferrable-references';
+import { grants } from './migrations/0003-grants';
 
 /** Every migration, in order. Names sort; never rename or edit a shipped one. */
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-foundation': foundation(dialect),
     '0002-deferrable-references': deferrableReferences(dialect),
+    '0003-grants': grants(),
   };
 }
 

@@ -1,0 +1,87 @@
+import type { ClientKind, Mode } from '../ports';
+
+/** Who a grant acts for. */
+export interface Owner {
+  readonly type: 'customer' | 'user';
+  readonly id: string;
+}
+
+/** One authorization (SPEC §1): who, which client, which stores, which scopes. */
+export interface Grant {
+  readonly id: string;
+  readonly clientId: string;
+  readonly clientRecordId: string;
+  readonly clientKind: ClientKind;
+  readonly mode: Mode;
+  readonly owner: Owner | null;
+  readonly storeIds: readonly string[];
+  readonly scope: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly revokedAt: number | null;
+}
+
+export interface NewRefreshToken {
+  readonly id: string;
+  readonly tokenHash: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+export interface StoredRefreshToken {
+  readonly id: string;
+  readonly grantId: string;
+  readonly clientId: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly usedAt: number | null;
+  readonly successorCipher: string | null;
+  readonly graceUntil: number | null;
+  /** Whether the token issued in exchange for this one is still unused (grace: immediate predecessor only). */
+  readonly successorUnused: boolean;
+  readonly grant: Grant;
+}
+
+export type RotationOutcome = 'rotated' | 'already_used' | 'grant_inactive';
+
+/** What revokes a grant (SPEC §1); recorded on the grant. */
+export type RevocationReason =
+  | 'revoked_by_client'
+  | 'revoked_by_admin'
+  | 'refresh_token_reuse'
+  | 'code_replay'
+  | 'rule_failed_on_refresh'
+  | 'client_deleted'
+  | 'owner_deleted'
+  | 'password_changed'
+  | 'role_lost'
+  | 'user_revoked';
+
+/** Grants, refresh tokens, the access-token denylist and used assertions. storage/grant-repository.ts. */
+export interface GrantStore {
+  /** The grant, its stores and (optionally) its first refresh token, in one transaction. */
+  create(grant: Grant, refresh: NewRefreshToken | null): Promise<void>;
+  findGrant(id: string): Promise<Grant | undefined>;
+  findRefreshToken(tokenHash: string): Promise<StoredRefreshToken | undefined>;
+  /**
+   * One transaction: mark the old token used (only if it is still unused: exactly one caller wins a
+   * race), check the grant is still live (locking it against a concurrent revoke), insert the successor.
+   */
+  rotate(input: {
+    oldId: string;
+    grantId: string;
+    now: number;
+    next: NewRefreshToken;
+    successorCipher: string | null;
+    graceUntil: number | null;
+  }): Promise<RotationOutcome>;
+  /** Marks the grant revoked; false if it already was (or does not exist). */
+  revokeGrant(id: string, reason: RevocationReason, now: number): Promise<boolean>;
+  /** Denylists an access token by `jti` until its own expiry. */
+  revokeAccessToken(jti: string, grantId: string | null, expiresAt: number, now: number): Promise<void>;
+  isAccessTokenRevoked(jti: string): Promise<boolean>;
+  /** Remembers a JWT-bearer assertion id until it expires; false if it was already used. */
+  rememberAssertion(clientId: string, jti: string, expiresAt: number): Promise<boolean>;
+  /** Deletes what has expired: denylist entries, assertion ids, grace-window ciphers, dead refresh tokens. */
+  sweep(now: number): Promise<void>;
+}
