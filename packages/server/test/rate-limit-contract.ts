@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { TooManyRequestsError } from '../src/core/errors';
+import type { Clock } from '../src/core/ports';
+import { FailedAttemptGuard } from '../src/core/rate-limit/failed-attempt-guard';
+import { failedAttemptKeys } from '../src/core/rate-limit/failed-attempt-keys';
+import type { SlidingWindowLimiter } from '../src/core/rate-limit/sliding-window-limiter';
+import { TestClock } from './support/test-clock';
+
+export interface LimiterBackend {
+  /** A limiter on this backend that reads `clock`; limiters of one backend share their counts. */
+  limiter(clock: Clock): SlidingWindowLimiter;
+  close(): Promise<void>;
+}
+
+const MINUTE = 60_000;
+const key = (name: string) => `${name}:${randomBytes(4).toString('hex')}`;
+
+/** Seconds a guard check makes the caller wait (0 when it passes). */
+async function blockedFor(guard: FailedAttemptGuard, keys: string[]): Promise<number> {
+  try {
+    await guard.check(keys);
+    return 0;
+  } catch (error) {
+    assert.ok(error instanceof TooManyRequestsError);
+    assert.equal(error.status, 429);
+    return error.retryAfterSeconds;
+  }
+}
+
+/**
+ * Every rate-limit test, run once per backend (rate-limit.memory.test.ts, rate-limit.redis.test.ts):
+ * memory and Redis must count alike, including under concurrency. Time comes from a TestClock only.
+ */
+export function rateLimitContract(name: string, open: () => Promise<LimiterBackend>): void {
+  describe(`sliding-window contract: ${name}`, () => {
+    let backend: LimiterBackend;
+    before(async () => {
+      backend = await open();
+    });
+    after(async () => {
+      await backend.close();
+    });
+
+    test('the limit is exact: `limit` hits pass, the next is refused and not counted', async () => {
+      const limiter = backend.limiter(new TestClock());
+      const k = key('exact');
+      for (let i = 1; i <= 3; i++) assert.deepEqual(await limiter.hit(k, 3, MINUTE), { allowed: true, count: i, retryAfterSeconds: 0 });
+      const refused = await limiter.hit(k, 3, MINUTE);
+      assert.equal(refused.allowed, false);
+      assert.equal(refused.count, 3);
+      assert.equal((await limiter.recent(k, MINUTE)).hits.length, 3);
+    });
+
+    test('Retry-After is the wait until the oldest counted hit leaves the window, rounded up, at least 1', async () => {
+      const clock = new TestClock();
+      const limiter = backend.limiter(clock);
+      const k = key('retry');
+      for (const _ of [0, 10, 20]) {
+        assert.equal((await limiter.hit(k, 3, MINUTE)).allowed, true);
+        clock.advance(10);
+      }
+      // Now 30 s after the first hit: it leaves the window in 30 s.
+      assert.deepEqual(await limiter.hit(k, 3, MINUTE), { allowed: false, count: 3, retryAfterSeconds: 30 });
+      clock.advance(29.5);
+      assert.equal((await limiter.hit(k, 3, MINUTE)).retryAfterSeconds, 1);
+      clock.advance(0.499);
+      assert.equal((await limiter.hit(k, 3, MINUTE)).retryAfterSeconds, 1);
+      clock.advance(0.001);
+      assert.deepEqual(await limiter.hit(k, 3, MINUTE), { allowed: true, count: 3, retryAfterSeconds: 0 });
+    });
+
+    test('the window slides: hits are counted in any 60 s span, not per calendar minute', async () => {
+      const clock = new TestClock(Date.UTC(2026, 0, 1, 12, 0, 50));
+      const limiter = backend.limiter(clock);
+      const k = key('sliding');
+      for (let i = 0; i < 3; i++) assert.equal((await limiter.hit(k, 3, MINUTE)).allowed, true);
+      // 12:01:05 is another calendar minute, but the three hits of 12:00:50 are 15 s old.
+      clock.advance(15);
+      assert.deepEqual(await limiter.hit(k, 3, MINUTE), { allowed: false, count: 3, retryAfterSeconds: 45 });
+      clock.advance(45);
+      assert.equal((await limiter.hit(k, 3, MINUTE)).allowed, true);
+      clock.advance(10);
+      // Two more fit (the 12:00:50 hits are gone, one hit of 12:01:50 remains) and then no more.
+      assert.equal((await limiter.hit(k, 3, MINUTE)).allowed, true);
+      assert.equal((await limiter.hit(k, 3, MINUTE)).allowed, true);
+      assert.deepEqual(await limiter.hit(k, 3, MINUTE), { allowed: false, count: 3, retryAfterSeconds: 50 });
+    });
+
+    test('refused hits do not extend the block: hammering while refused costs nothing', async () => {
+      const clock = new TestClock();
+      const limiter = backend.limiter(clock);
+      const k = key('hammer');
+      assert.equal((await limiter.hit(k, 2, MINUTE)).allowed, true);
+      assert.equal((await limiter.hit(k, 2, MINUTE)).allowed, true);
+      for (let s = 0; s < 59; s++) {
+        assert.equal((await limiter.hit(k, 2, MINUTE)).allowed, false);
+        clock.advance(1);
+      }
+      clock.advance(1);
+      assert.equal((await limiter.hit(k, 2, MINUTE)).allowed, true);
+    });
+
+    test('keys are independent', async () => {
+      const limiter = backend.limiter(new TestClock());
+      const [a, b] = [key('a'), key('b')];
+      assert.equal((await limiter.hit(a, 1, MINUTE)).allowed, true);
+      assert.equal((await limiter.hit(a, 1, MINUTE)).allowed, false);
+      assert.equal((await limiter.hit(b, 1, MINUTE)).allowed, true);
+    });
+
+    test('a limit of 0 turns the limit off and stores nothing', async () => {
+      const limiter = backend.limiter(new TestClock());
+      const k = key('off');
+      for (let i = 0; i < 100; i++) assert.deepEqual(await limiter.hit(k, 0, MINUTE), { allowed: true, count: 0, retryAfterSeconds: 0 });
+      assert.deepEqual((await limiter.recent(k, MINUTE)).hits, []);
+    });
+
+    test('concurrent hits never overshoot: 50 at once against a limit of 30 let exactly 30 through', async () => {
+      const limiter = backend.limiter(new TestClock());
+      const k = key('race');
+      const decisions = await Promise.all(Array.from({ length: 50 }, () => limiter.hit(k, 30, MINUTE)));
+      assert.equal(decisions.filter((d) => d.allowed).length, 30);
+      // Each allowed hit saw its own count: no two were counted as the same.
+      assert.deepEqual(
+        decisions
+          .filter((d) => d.allowed)
+          .map((d) => d.count)
+          .sort((x, y) => x - y),
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
+      assert.ok(decisions.filter((d) => !d.allowed).every((d) => d.retryAfterSeconds === 60));
+    });
+
+    test('two limiters (two instances) on one backend share the count', async () => {
+      const clock = new TestClock();
+      const [one, two] = [backend.limiter(clock), backend.limiter(clock)];
+      const k = key('shared');
+      const decisions = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? one : two).hit(k, 7, MINUTE)));
+      assert.equal(decisions.filter((d) => d.allowed).length, 7);
+    });
+
+    test('hits in the same millisecond are counted separately', async () => {
+      const limiter = backend.limiter(new TestClock());
+      const k = key('same-ms');
+      await limiter.hit(k, 10, MINUTE);
+      await limiter.hit(k, 10, MINUTE);
+      assert.equal((await limiter.recent(k, MINUTE)).hits.length, 2);
+    });
+
+    test('recent() lists the hits inside a window, oldest first, and counts nothing', async () => {
+      const clock = new TestClock();
+      const limiter = backend.limiter(clock);
+      const k = key('recent');
+      const start = clock.now();
+      await limiter.hit(k, 10, MINUTE);
+      clock.advance(20);
+      await limiter.hit(k, 10, MINUTE);
+      clock.advance(20);
+      assert.deepEqual(await limiter.recent(k, MINUTE), { now: start + 40_000, hits: [start, start + 20_000] });
+      assert.deepEqual((await limiter.recent(k, 30_000)).hits, [start + 20_000]);
+      assert.equal((await limiter.recent(k, MINUTE)).hits.length, 2);
+      clock.advance(40);
+      assert.deepEqual((await limiter.recent(k, MINUTE)).hits, []);
+    });
+
+    test('with more hits than the limit (a lowered limit), the wait lasts until enough have left', async () => {
+      const clock = new TestClock();
+      const limiter = backend.limiter(clock);
+      const k = key('lowered');
+      for (let i = 0; i < 5; i++) {
+        await limiter.hit(k, 5, MINUTE);
+        clock.advance(1);
+      }
+      // Hits at 0..4 s, now 5 s: below 2 again once the hits of 0..3 s are gone, at 63 s.
+      assert.deepEqual(await limiter.hit(k, 2, MINUTE), { allowed: false, count: 5, retryAfterSeconds: 58 });
+    });
+
+    describe('failed-attempt guard on this backend', () => {
+      // Every test its own address: the per-address key is shared by all accounts.
+      let lastOctet = 0;
+      const newAddress = () => `198.51.100.${++lastOctet}`;
+      const guardOn = (clock: TestClock, limit = 3) => new FailedAttemptGuard(backend.limiter(clock), { limit });
+
+      test('failures up to the limit pass; the failure that reaches it blocks for a minute', async () => {
+        const clock = new TestClock();
+        const guard = guardOn(clock);
+        const keys = failedAttemptKeys('password', key('alice'), newAddress());
+        for (let i = 0; i < 2; i++) {
+          await guard.check(keys);
+          await guard.recordFailure(keys);
+          clock.advance(10);
+        }
+        assert.equal(await blockedFor(guard, keys), 0);
+        await guard.recordFailure(keys);
+        assert.equal(await blockedFor(guard, keys), 60);
+        clock.advance(59.2);
+        assert.equal(await blockedFor(guard, keys), 1);
+        clock.advance(0.8);
+        assert.equal(await blockedFor(guard, keys), 0);
+      });
+
+      test('successes are never limited: checking without failing costs nothing', async () => {
+        const guard = guardOn(new TestClock());
+        const keys = failedAttemptKeys('password', key('bob'), newAddress());
+        for (let i = 0; i < 100; i++) await guard.check(keys);
+      });
+
+      test('the account is never locked for other addresses; the blocked address is blocked for every account', async () => {
+        const guard = guardOn(new TestClock());
+        const account = key('carol');
+        const address = newAddress();
+        for (let i = 0; i < 3; i++) await guard.recordFailure(failedAttemptKeys('password', account, address));
+        assert.equal(await blockedFor(guard, failedAttemptKeys('password', account, address)), 60);
+        assert.equal(await blockedFor(guard, failedAttemptKeys('password', account, newAddress())), 0);
+        assert.equal(await blockedFor(guard, failedAttemptKeys('app_exchange', key('app'), address)), 60);
+      });
+
+      test('back-off: each further strike within the hour doubles the block, up to 15 minutes; an hour of quiet resets it', async () => {
+        const clock = new TestClock();
+        const guard = guardOn(clock);
+        const keys = failedAttemptKeys('password', key('dave'), newAddress());
+        const blocks: number[] = [];
+        for (let strike = 0; strike < 6; strike++) {
+          for (let i = 0; i < 3; i++) await guard.recordFailure(keys);
+          const wait = await blockedFor(guard, keys);
+          blocks.push(wait);
+          clock.advance(wait);
+          assert.equal(await blockedFor(guard, keys), 0);
+        }
+        assert.deepEqual(blocks, [60, 120, 240, 480, 900, 900]);
+        clock.advance(3600);
+        for (let i = 0; i < 3; i++) await guard.recordFailure(keys);
+        assert.equal(await blockedFor(guard, keys), 60);
+      });
+
+      test('failures recorded together (in flight at once) count up to the limit and strike once', async () => {
+        const guard = guardOn(new TestClock(), 10);
+        const keys = failedAttemptKeys('password', key('eve'), newAddress());
+        await Promise.all(Array.from({ length: 30 }, () => guard.recordFailure(keys)));
+        assert.equal(await blockedFor(guard, keys), 60);
+      });
+
+      test('a limit of 0 turns the guard off', async () => {
+        const guard = guardOn(new TestClock(), 0);
+        const keys = failedAttemptKeys('password', key('frank'), newAddress());
+        for (let i = 0; i < 50; i++) await guard.recordFailure(keys);
+        assert.equal(await blockedFor(guard, keys), 0);
+      });
+    });
+  });
+}
