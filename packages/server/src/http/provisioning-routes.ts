@@ -3,6 +3,7 @@ import type { AppDependencies } from '../compose-dependencies';
 import { InvalidRequestError } from '../core/errors';
 import type { CollectionDefinition } from '../core/provisioning/collection-definition';
 import { provisioningCollections } from '../core/provisioning/provisioning-collections';
+import { grantRoutes } from './grant-routes';
 import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
 
 export interface ProvisioningRoutesOptions {
@@ -19,7 +20,8 @@ interface Params {
 }
 
 /**
- * SPEC §5: create, list, read, update and delete for every collection, plus `rotate_secret`. Routes
+ * SPEC §5: create, list, read, update and delete for every collection, plus `rotate_secret` and the
+ * grant actions (grant-routes.ts). Routes
  * only translate: authenticate, hand the body to the service, shape the answer. Every answer is
  * `no-store` (records carry personal data, and the create and rotate answers carry secrets).
  */
@@ -73,6 +75,8 @@ export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> =
       });
     }
   }
+
+  await app.register(grantRoutes, { deps, verifyStoreToken });
 };
 
 /** `/stores` and `/stores/:storeId`; `/users`, `/apps`; `/stores/:storeId/<collection>[/:id]` for the rest. */

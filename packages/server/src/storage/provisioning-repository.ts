@@ -2,14 +2,17 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CollectionName } from '../core/provisioning/collection-definition';
 import {
   ConstraintViolation,
+  type GrantListQuery,
+  type GrantRecord,
   type ProvisionedRecord,
   type ProvisioningStore,
   type ProvisioningTransaction,
   type RecordScope,
   type RecordValues,
 } from '../core/provisioning/provisioning-store';
-import type { Database } from './database-schema';
+import type { Database, GrantRow } from './database-schema';
 import { type Dialect, isForeignKeyViolation, isUniqueViolation } from './dialect';
+import { revokeGrantsWhere } from './grant-repository';
 
 /** How a table's columns differ from the record's fields; everything else is stored as is. */
 interface TableCodec {
@@ -131,8 +134,74 @@ function reader(db: Executor) {
   };
 }
 
+type TypedExecutor = Kysely<Database> | Transaction<Database>;
+
+const toGrantRecord = (row: GrantRow, storeIds: readonly string[]): GrantRecord => ({
+  id: row.id,
+  client_id: row.client_id,
+  client_kind: row.client_kind,
+  mode: row.mode,
+  owner_type: row.owner_type,
+  owner_id: row.owner_id,
+  store_ids: storeIds,
+  scope: row.scope,
+  created_at: row.created_at,
+  expires_at: row.expires_at,
+  revoked_at: row.revoked_at,
+  revoked_reason: row.revoked_reason,
+});
+
+/** Grants as the provisioning API lists them (SPEC §5 `GET /grants`), with their stores in one more query. */
+function grantReader(db: TypedExecutor) {
+  const withStores = async (rows: GrantRow[]): Promise<GrantRecord[]> => {
+    if (rows.length === 0) return [];
+    const links = await db
+      .selectFrom('grant_stores')
+      .select(['grant_id', 'store_id'])
+      .where(
+        'grant_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('store_id')
+      .execute();
+    const byGrant = new Map<string, string[]>();
+    for (const link of links) byGrant.set(link.grant_id, [...(byGrant.get(link.grant_id) ?? []), link.store_id]);
+    return rows.map((row) => toGrantRecord(row, byGrant.get(row.id) ?? []));
+  };
+
+  return {
+    async listGrants(query: GrantListQuery) {
+      let select = db.selectFrom('grants').selectAll();
+      if ('userId' in query) select = select.where('owner_type', '=', 'user').where('owner_id', '=', query.userId);
+      else select = select.where('client_id', '=', query.clientId);
+      if (query.mode !== undefined) select = select.where('mode', '=', query.mode);
+      const storeId = query.storeId;
+      if (storeId !== undefined) {
+        select = select.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('grant_stores')
+              .select('grant_stores.grant_id')
+              .whereRef('grant_stores.grant_id', '=', 'grants.id')
+              .where('grant_stores.store_id', '=', storeId),
+          ),
+        );
+      }
+      return withStores(await select.orderBy('created_at').orderBy('id').execute());
+    },
+    async findGrant(id: string) {
+      const row = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
+      if (row === undefined) return null;
+      const [record] = await withStores([row]);
+      return record ?? null;
+    },
+  };
+}
+
 function transactionOn(trx: Transaction<LooseDatabase>, dialect: Dialect): ProvisioningTransaction {
   const read = reader(trx);
+  const typed = trx as unknown as Transaction<Database>;
 
   const replaceLocations = async (marketId: string, ids: readonly string[]) => {
     await trx.deleteFrom('market_stock_locations').where('market_id', '=', marketId).execute();
@@ -151,6 +220,7 @@ function transactionOn(trx: Transaction<LooseDatabase>, dialect: Dialect): Provi
 
   return {
     ...read,
+    ...grantReader(typed),
     insert: (collection, values) =>
       guarded(async () => {
         await trx.insertInto(collection).values(encode(collection, values)).execute();
@@ -208,6 +278,38 @@ function transactionOn(trx: Transaction<LooseDatabase>, dialect: Dialect): Provi
           })
           .execute();
       }),
+
+    revokeGrants: (selector, reason, at) => revokeGrantsWhere(typed, selector, reason, at),
+
+    async clientIdsOf(owner) {
+      const rows =
+        'storeId' in owner
+          ? await typed.selectFrom('credentials').select('client_id').where('store_id', '=', owner.storeId).execute()
+          : await typed.selectFrom('apps').select('client_id').where('owner_user_id', '=', owner.ownerUserId).execute();
+      return rows.map((r) => r.client_id);
+    },
+
+    async liveGrantIdsOnStore(storeId, { clientKinds, ownerUserId }) {
+      if (clientKinds.length === 0) return [];
+      let query = typed
+        .selectFrom('grants')
+        .innerJoin('grant_stores', 'grant_stores.grant_id', 'grants.id')
+        .select('grants.id')
+        .where('grant_stores.store_id', '=', storeId)
+        .where('grants.revoked_at', 'is', null)
+        .where('grants.client_kind', 'in', [...clientKinds]);
+      if (ownerUserId !== undefined) query = query.where('grants.owner_type', '=', 'user').where('grants.owner_id', '=', ownerUserId);
+      return (await query.orderBy('grants.id').execute()).map((r) => r.id);
+    },
+
+    async removeStoreFromGrants(grantIds, storeId) {
+      if (grantIds.length === 0) return [];
+      const ids = [...grantIds];
+      await typed.deleteFrom('grant_stores').where('store_id', '=', storeId).where('grant_id', 'in', ids).execute();
+      const left = await typed.selectFrom('grant_stores').select('grant_id').distinct().where('grant_id', 'in', ids).execute();
+      const stillHoldingAStore = new Set(left.map((r) => r.grant_id));
+      return ids.filter((id) => !stillHoldingAStore.has(id));
+    },
   };
 }
 
@@ -220,6 +322,7 @@ export function provisioningRepository(db: Kysely<Database>, dialect: Dialect): 
   const loose = db as unknown as Kysely<LooseDatabase>;
   return {
     ...reader(loose),
+    ...grantReader(db),
     // Guarded as a whole too: a deferred reference check fails at commit.
     transaction: (work) => guarded(() => loose.transaction().execute((trx) => work(transactionOn(trx, dialect)))),
   };

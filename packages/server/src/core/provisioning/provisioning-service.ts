@@ -6,10 +6,14 @@ import { passwordHasher } from '../secrets/password-hasher';
 import { newClientSecret, newId } from '../secrets/random-alphanumeric';
 import { checkAccess, type ProvisioningOperation } from './check-access';
 import type { CollectionDefinition, CollectionName, PrepareTools, ProvisioningPolicy } from './collection-definition';
+import { canSeeGrant, grantViewOf } from './grant-access';
+import type { GrantListFilter } from './grant-list-query';
+import { type GrantEffects, grantAuditDetails, grantEffectsOfDelete, grantEffectsOfUpdate } from './grant-revocation-causes';
 import { actorLabel, type ProvisioningActor } from './provisioning-actor';
 import { provisioningCollections } from './provisioning-collections';
 import {
   ConstraintViolation,
+  type GrantRecord,
   type Mode,
   type ProvisionedRecord,
   type ProvisioningReader,
@@ -25,7 +29,10 @@ export interface ProvisioningServiceOptions {
   readonly clock: Clock;
   readonly random: Random;
   readonly secretHasher: { hash(secret: string): string };
-  /** Told after each commit, so the token path's caches drop what changed. */
+  /**
+   * Told after each commit, so the token path's caches drop what changed; a revoked grant is told as
+   * `{collection: 'grants', id}` besides the record whose change revoked it.
+   */
   readonly changes: { publish(change: RecordChange): void };
   /** `secretOverlap`: seconds a rotated secret keeps working (COUNTERSIGN_SECRET_OVERLAP). */
   readonly policy: ProvisioningPolicy & { readonly secretOverlap: number };
@@ -124,31 +131,68 @@ export class ProvisioningService {
     const patch = await this.#parse(def.updateSchema(this.#o.policy), body);
     const values = def.prepareUpdate ? await def.prepareUpdate(patch, this.#tools) : patch;
 
-    const record = await this.#write(def, 'update', async (tx) => {
+    const { record, grants } = await this.#write(def, 'update', async (tx) => {
       await this.#requireStore(tx, def, storeId);
       const existing = await this.#find(tx, actor, def, storeId, id);
       await this.#checkReferences(tx, def, patch, storeId, existing.mode as Mode | undefined);
       const problems = def.checkPatched?.({ ...existing, ...patch }) ?? [];
       if (problems.length > 0) throw new RecordValidationError(problems);
+      // SPEC §1: a password change or a lost role ends grants in this very transaction.
+      const effects = await grantEffectsOfUpdate(tx, def.name, existing, patch, this.#o.clock.now());
       const updated = await tx.update(def.name, id, { ...values, updated_at: this.#now() });
       // Field names only: a new password (or any value) stays out of the log.
-      await this.#audit(tx, actor, def, 'update', updated, storeId, { changed: Object.keys(patch) });
-      return updated;
+      await this.#audit(tx, actor, def, 'update', updated, storeId, { changed: Object.keys(patch), ...grantAuditDetails(effects) });
+      return { record: updated, grants: effects };
     });
     this.#o.changes.publish({ collection: def.name, id });
+    this.#publishRevoked(grants);
     return record;
   }
 
   async remove(actor: ProvisioningActor, collection: CollectionName, storeId: string | undefined, id: string): Promise<void> {
     const def = provisioningCollections[collection];
     checkAccess(actor, def, 'delete', storeId, id);
-    await this.#write(def, 'delete', async (tx) => {
+    const grants = await this.#write(def, 'delete', async (tx) => {
       await this.#requireStore(tx, def, storeId);
       const existing = await this.#find(tx, actor, def, storeId, id);
+      // SPEC §1: the grants the record carries die in this very transaction.
+      const effects = await grantEffectsOfDelete(tx, def.name, existing, this.#o.clock.now());
       await tx.remove(def.name, id);
-      await this.#audit(tx, actor, def, 'delete', existing, storeId, {});
+      await this.#audit(tx, actor, def, 'delete', existing, storeId, grantAuditDetails(effects));
+      return effects;
     });
     this.#o.changes.publish({ collection: def.name, id });
+    this.#publishRevoked(grants);
+  }
+
+  /** SPEC §5 `GET /grants?user_id=…|client_id=…`: oldest first, revoked ones included. */
+  async listGrants(actor: ProvisioningActor, filter: GrantListFilter): Promise<GrantRecord[]> {
+    return this.#o.store.listGrants({ ...filter, ...grantViewOf(actor) });
+  }
+
+  /**
+   * SPEC §5 `DELETE /grants/{id}`: revokes the grant and, with it, everything issued under it. Revoking
+   * a grant that is already revoked changes nothing and is not audited again (idempotent DELETE).
+   */
+  async revokeGrant(actor: ProvisioningActor, id: string): Promise<void> {
+    const revoked = await this.#o.store.transaction(async (tx) => {
+      const grant = await tx.findGrant(id);
+      if (grant === null || !canSeeGrant(actor, grant)) throw new RecordNotFoundError('grant', id);
+      if (grant.revoked_at !== null) return false;
+      // The UPDATE decides: of two concurrent revokes only one finds the grant live and audits.
+      if ((await tx.revokeGrants({ ids: [id] }, 'revoked_by_admin', this.#o.clock.now())).length === 0) return false;
+      await tx.audit({
+        storeId: actor.kind === 'store' ? actor.storeId : grant.store_ids.length === 1 ? (grant.store_ids[0] ?? null) : null,
+        actor: actorLabel(actor),
+        action: 'grant.revoke',
+        targetType: 'grant',
+        targetId: id,
+        details: { reason: 'revoked_by_admin', client_id: grant.client_id },
+        at: this.#now(),
+      });
+      return true;
+    });
+    if (revoked) this.#o.changes.publish({ collection: 'grants', id });
   }
 
   /**
@@ -277,6 +321,10 @@ export class ProvisioningService {
       details,
       at: this.#now(),
     });
+  }
+
+  #publishRevoked(effects: GrantEffects | null): void {
+    for (const id of effects?.revoked ?? []) this.#o.changes.publish({ collection: 'grants', id });
   }
 
   #now(): string {

@@ -1,3 +1,5 @@
+import type { RevocationReason } from '../grants/grant-store';
+import type { ClientKind } from '../ports';
 import type { CollectionName } from './collection-definition';
 
 export type Mode = 'test' | 'live';
@@ -40,10 +42,45 @@ export class ConstraintViolation extends Error {
   }
 }
 
+/** A grant as `GET /provisioning/v1/grants` shows it (SPEC §5): wire names, ISO-8601 timestamps. */
+export interface GrantRecord {
+  readonly id: string;
+  readonly client_id: string;
+  readonly client_kind: ClientKind;
+  readonly mode: Mode;
+  readonly owner_type: 'customer' | 'user' | null;
+  readonly owner_id: string | null;
+  /** Sorted; an app grant loses a store when its user loses owner or admin there. */
+  readonly store_ids: readonly string[];
+  readonly scope: string;
+  readonly created_at: string;
+  readonly expires_at: string;
+  readonly revoked_at: string | null;
+  readonly revoked_reason: string | null;
+}
+
+/**
+ * Which grants a listing shows: those of one user (as owner) or of one client; `storeId` and `mode`
+ * narrow it to a store-bound actor's view (grants that include its store, in its mode).
+ */
+export type GrantListQuery = ({ readonly userId: string } | { readonly clientId: string }) & {
+  readonly storeId?: string | undefined;
+  readonly mode?: Mode | undefined;
+};
+
+/** The live grants a revocation reaches. */
+export type GrantSelector =
+  | { readonly ids: readonly string[] }
+  | { readonly clientId: string }
+  | { readonly owner: { readonly type: 'customer' | 'user'; readonly id: string } };
+
 export interface ProvisioningReader {
   find(collection: CollectionName, id: string, scope: RecordScope): Promise<ProvisionedRecord | null>;
   /** Oldest first. */
   list(collection: CollectionName, scope: RecordScope): Promise<ProvisionedRecord[]>;
+  /** Oldest first, revoked ones included (the record says so). */
+  listGrants(query: GrantListQuery): Promise<GrantRecord[]>;
+  findGrant(id: string): Promise<GrantRecord | null>;
 }
 
 /** Writes happen only inside a transaction, so a record and its audit entry commit or vanish together. */
@@ -57,6 +94,20 @@ export interface ProvisioningTransaction extends ProvisioningReader {
    */
   rotateSecret(collection: 'credentials' | 'apps', id: string, newHash: string, previousExpiresAt: string, at: string): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;
+  /**
+   * Marks the live grants `selector` reaches revoked, in this transaction, so that a grant dies with
+   * its cause (SPEC §1). `at` is epoch ms. Returns the ids revoked (already revoked ones are left as they are).
+   */
+  revokeGrants(selector: GrantSelector, reason: RevocationReason, at: number): Promise<string[]>;
+  /** The `client_id`s of a store's credentials (both modes) or of a user's apps. */
+  clientIdsOf(owner: { readonly storeId: string } | { readonly ownerUserId: string }): Promise<string[]>;
+  /** Ids of the live grants that include `storeId`, of these client kinds, optionally only those of one user. */
+  liveGrantIdsOnStore(
+    storeId: string,
+    filter: { readonly clientKinds: readonly ClientKind[]; readonly ownerUserId?: string },
+  ): Promise<string[]>;
+  /** Takes `storeId` out of these grants; returns the ids of those left with no store at all. */
+  removeStoreFromGrants(grantIds: readonly string[], storeId: string): Promise<string[]>;
 }
 
 /** Records of the provisioning API at rest. Implemented by storage/provisioning-repository.ts. */

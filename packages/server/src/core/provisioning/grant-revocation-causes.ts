@@ -1,0 +1,124 @@
+import type { CollectionName } from './collection-definition';
+import type { ProvisionedRecord, ProvisioningTransaction, RecordValues } from './provisioning-store';
+
+/** What a provisioning write did to grants: ids revoked, and ids of app grants that only lost a store. */
+export interface GrantEffects {
+  readonly revoked: readonly string[];
+  readonly narrowed: readonly string[];
+}
+
+const merge = (...effects: GrantEffects[]): GrantEffects => ({
+  revoked: [...new Set(effects.flatMap((e) => e.revoked))],
+  narrowed: [...new Set(effects.flatMap((e) => e.narrowed))].filter((id) => !effects.some((e) => e.revoked.includes(id))),
+});
+
+const MANAGING_ROLES = new Set(['owner', 'admin']);
+
+/**
+ * SPEC §1, §2: the authorizing user no longer manages `storeId`. An app could only be granted the store
+ * by its owner or an admin, so the store leaves the user's app grants, and a grant left with no store
+ * is revoked. `ownerUserId` undefined: every app grant on the store (the store itself is going away).
+ */
+async function withdrawStoreFromAppGrants(
+  tx: ProvisioningTransaction,
+  storeId: string,
+  ownerUserId: string | undefined,
+  at: number,
+): Promise<GrantEffects> {
+  const affected = await tx.liveGrantIdsOnStore(storeId, {
+    clientKinds: ['app'],
+    ...(ownerUserId === undefined ? {} : { ownerUserId }),
+  });
+  const emptied = await tx.removeStoreFromGrants(affected, storeId);
+  const revoked = await tx.revokeGrants({ ids: emptied }, 'role_lost', at);
+  return { revoked, narrowed: affected.filter((id) => !emptied.includes(id)) };
+}
+
+/**
+ * The grants a PATCH ends (SPEC §1), applied in the write's own transaction before the record itself
+ * changes, so that a write that fails takes the revocations down with it. `null`: this write is not a
+ * cause at all (its audit entry says nothing about grants).
+ */
+export async function grantEffectsOfUpdate(
+  tx: ProvisioningTransaction,
+  collection: CollectionName,
+  before: ProvisionedRecord,
+  patch: RecordValues,
+  at: number,
+): Promise<GrantEffects | null> {
+  switch (collection) {
+    case 'customers':
+    case 'users': {
+      // Any password set through the API counts as a change: whoever sets it may be locking someone out.
+      if (patch.password === undefined) return null;
+      const owner = { type: collection === 'users' ? ('user' as const) : ('customer' as const), id: before.id };
+      return { revoked: await tx.revokeGrants({ owner }, 'password_changed', at), narrowed: [] };
+    }
+    case 'memberships': {
+      const losesManagement =
+        MANAGING_ROLES.has(String(before.role)) && patch.role !== undefined && !MANAGING_ROLES.has(String(patch.role));
+      if (!losesManagement) return null;
+      // A webapp admits members (SPEC §2): its grants stay, and the next refresh narrows them to `*.view`.
+      return withdrawStoreFromAppGrants(tx, String(before.store_id), String(before.user_id), at);
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * The grants a DELETE ends (SPEC §1), applied in the write's own transaction before the record goes
+ * (a store's credentials must still be there to be found; the cascade removes them afterwards).
+ */
+export async function grantEffectsOfDelete(
+  tx: ProvisioningTransaction,
+  collection: CollectionName,
+  before: ProvisionedRecord,
+  at: number,
+): Promise<GrantEffects | null> {
+  switch (collection) {
+    case 'credentials':
+    case 'apps':
+      return { revoked: await tx.revokeGrants({ clientId: String(before.client_id) }, 'client_deleted', at), narrowed: [] };
+    case 'customers':
+      return { revoked: await tx.revokeGrants({ owner: { type: 'customer', id: before.id } }, 'owner_deleted', at), narrowed: [] };
+    case 'users': {
+      const owned = await tx.revokeGrants({ owner: { type: 'user', id: before.id } }, 'owner_deleted', at);
+      // The user's apps go with the user (ON DELETE CASCADE), and so do the grants other people gave them.
+      const ofApps = await revokeClients(tx, await tx.clientIdsOf({ ownerUserId: before.id }), at);
+      return merge({ revoked: owned, narrowed: [] }, ofApps);
+    }
+    case 'memberships': {
+      const storeId = String(before.store_id);
+      const userId = String(before.user_id);
+      const apps = await withdrawStoreFromAppGrants(tx, storeId, userId, at);
+      // No role at all: a webapp no longer admits the user to this store.
+      const webappGrants = await tx.liveGrantIdsOnStore(storeId, { clientKinds: ['webapp'], ownerUserId: userId });
+      return merge(apps, { revoked: await tx.revokeGrants({ ids: webappGrants }, 'role_lost', at), narrowed: [] });
+    }
+    case 'stores': {
+      // The store's credentials (and its customers and memberships) go with it by cascade.
+      const ofCredentials = await revokeClients(tx, await tx.clientIdsOf({ storeId: before.id }), at);
+      return merge(ofCredentials, await withdrawStoreFromAppGrants(tx, before.id, undefined, at));
+    }
+    default:
+      return null;
+  }
+}
+
+async function revokeClients(tx: ProvisioningTransaction, clientIds: readonly string[], at: number): Promise<GrantEffects> {
+  const revoked: string[] = [];
+  for (const clientId of clientIds) revoked.push(...(await tx.revokeGrants({ clientId }, 'client_deleted', at)));
+  return { revoked, narrowed: [] };
+}
+
+/**
+ * What the cause's audit entry says about grants: counts only (the ids are in the grants' own
+ * records), and only when there is something to say, so that other entries keep their shape.
+ */
+export function grantAuditDetails(effects: GrantEffects | null): Record<string, number> {
+  const details: Record<string, number> = {};
+  if (effects !== null && effects.revoked.length > 0) details.revoked_grants = effects.revoked.length;
+  if (effects !== null && effects.narrowed.length > 0) details.narrowed_grants = effects.narrowed.length;
+  return details;
+}
