@@ -1,0 +1,49 @@
+import { Redis } from 'ioredis';
+import type { Config } from './config/load-config';
+import type { Clock } from './core/ports';
+import { FailedAttemptGuard } from './core/rate-limit/failed-attempt-guard';
+import { MemorySlidingWindow } from './core/rate-limit/memory-sliding-window';
+import type { SlidingWindowLimiter } from './core/rate-limit/sliding-window-limiter';
+import { RedisSlidingWindow } from './storage/redis-sliding-window';
+
+export interface RateLimiting {
+  /** The sliding window behind the token endpoint's limit (`tokenRateLimit(tokenLimiter, config)`). */
+  readonly tokenLimiter: SlidingWindowLimiter;
+  /** Failed sign-ins: password grant, sign-in forms, app exchange. */
+  readonly failedAttempts: FailedAttemptGuard;
+  /** `redis` when the counts are shared between instances, `memory` when each instance counts alone. */
+  readonly backend: 'redis' | 'memory';
+  /** Quits the Redis client this function opened (a client passed in is the caller's to close). */
+  close(): Promise<void>;
+}
+
+export interface RateLimitingOptions {
+  /** Prefix of every Redis key (default `countersign:rate:`). */
+  readonly keyPrefix?: string;
+}
+
+/**
+ * The rate limits of SPEC §3, on Redis when `REDIS_URL` is set (counts shared across instances),
+ * otherwise in this process's memory. Pass `redis` to reuse a client opened elsewhere.
+ */
+export function createRateLimiting(
+  config: Pick<Config, 'redisUrl' | 'failedAttemptLimit'>,
+  clock: Clock,
+  redis?: Redis,
+  options: RateLimitingOptions = {},
+): RateLimiting {
+  const ownClient = redis === undefined && config.redisUrl !== undefined;
+  const client =
+    redis ?? (config.redisUrl === undefined ? undefined : new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }));
+  const store: SlidingWindowLimiter = client
+    ? new RedisSlidingWindow(client, clock, { keyPrefix: options.keyPrefix })
+    : new MemorySlidingWindow(clock);
+  return {
+    tokenLimiter: store,
+    failedAttempts: new FailedAttemptGuard(store, { limit: config.failedAttemptLimit }),
+    backend: client ? 'redis' : 'memory',
+    close: async () => {
+      if (ownClient && client) await client.quit();
+    },
+  };
+}
