@@ -9,9 +9,13 @@ import { ProvisioningService } from './core/provisioning/provisioning-service';
 import { SecretHasher } from './core/secrets/secret-hasher';
 import { AccessTokenIssuer } from './core/tokens/access-token-issuer';
 import { AccessTokenVerifier } from './core/tokens/access-token-verifier';
+import type { TokenServices } from './core/tokens/token-services';
+import { createRateLimiting, type RateLimiting } from './rate-limiting';
 import { clientDirectoryRepository } from './storage/client-directory-repository';
+import { grantRepository } from './storage/grant-repository';
 import { marketDirectoryRepository } from './storage/market-directory-repository';
 import type { Storage } from './storage/open-storage';
+import { peopleDirectoryRepository } from './storage/people-directory-repository';
 import { provisioningRepository } from './storage/provisioning-repository';
 import { signingKeyRepository } from './storage/signing-key-repository';
 
@@ -32,6 +36,10 @@ export interface AppDependencies {
   readonly accessTokenVerifier: AccessTokenVerifier;
   /** The provisioning API's service (also used by the demo seed). */
   readonly provisioning: ProvisioningService;
+  /** Revocation and introspection. */
+  readonly tokens: TokenServices;
+  /** Token endpoint limit and failed-attempt guard (SPEC §3); on Redis when REDIS_URL is set. */
+  readonly rateLimiting: RateLimiting;
 }
 
 /** Derives the keys from the key-encryption key and loads (or, on first start, creates) the signing keys. */
@@ -49,13 +57,21 @@ export async function composeDependencies(config: Config, storage: Storage, cloc
     clock,
     config.clientCacheTtl,
   );
+  const rateLimiting = createRateLimiting(config, clock);
   const grants: GrantServices = {
     issuer: config.issuer,
     clock,
+    random,
     clients: directories.clients,
     markets: directories.markets,
+    people: peopleDirectoryRepository(storage.db),
+    grants: grantRepository(storage.db),
     hasher: secretHasher,
     accessTokens: new AccessTokenIssuer(keyRing, clock, random),
+    encryptor: keyEncryptor,
+    failedAttempts: rateLimiting.failedAttempts,
+    grantMaxAgeSeconds: config.grantMaxAge,
+    refreshGraceSeconds: config.refreshGrace,
   };
   const accessTokenVerifier = new AccessTokenVerifier(keyRing, clock, config.issuer);
   const provisioning = new ProvisioningService({
@@ -66,5 +82,20 @@ export async function composeDependencies(config: Config, storage: Storage, cloc
     changes,
     policy: config,
   });
-  return { config, storage, clock, random, keyEncryptor, keyRing, secretHasher, changes, grants, accessTokenVerifier, provisioning };
+  const tokens: TokenServices = { clock, verifier: accessTokenVerifier, grants: grants.grants, hasher: secretHasher, changes };
+  return {
+    config,
+    storage,
+    clock,
+    random,
+    keyEncryptor,
+    keyRing,
+    secretHasher,
+    changes,
+    grants,
+    accessTokenVerifier,
+    provisioning,
+    tokens,
+    rateLimiting,
+  };
 }

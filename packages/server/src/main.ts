@@ -47,7 +47,7 @@ function configFromEnvironment(): Config {
 async function main(): Promise<void> {
   const config = configFromEnvironment();
   const storage = await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, migrate: false });
-  const applied = await migrateToLatest(storage.db, storage.dialect);
+  const applied = await migrateToLatest(storage);
   if (command === 'migrate') {
     console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'the database is up to date');
     await storage.close();
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     const result = await rotateKeys(deps, args.includes('--compromised'), 'cli');
     console.log(`signing key rotated: ${result.retired} → ${result.current}${args.includes('--compromised') ? ' (old key dropped)' : ''}`);
     await storage.close();
+    await deps.rateLimiting.close();
     return;
   }
   if (command !== 'serve') {
@@ -95,6 +96,7 @@ async function serve(deps: AppDependencies): Promise<void> {
   const stop = async () => {
     clearInterval(reload);
     await app.close();
+    await deps.rateLimiting.close();
     await deps.storage.close();
     process.exit(0);
   };

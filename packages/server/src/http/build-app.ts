@@ -5,9 +5,11 @@ import { provisioningTokenActor } from '../core/provisioning/provisioning-token-
 import { mapError } from './error-mapper';
 import { registerFormBodyParser } from './form-body-parser';
 import { healthRoutes } from './health-routes';
+import { introspectionRoutes } from './introspection-routes';
 import { keyRoutes } from './key-routes';
 import { logRedaction, requestSerializer } from './log-redaction';
 import { provisioningRoutes } from './provisioning-routes';
+import { revocationRoutes } from './revocation-routes';
 import { tokenRoutes } from './token-routes';
 import { wellKnownRoutes } from './well-known-routes';
 
@@ -47,9 +49,11 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
 
   await app.register(healthRoutes, { storage: deps.storage });
   await app.register(wellKnownRoutes, { deps });
-  const verifyStoreToken = provisioningTokenActor(deps.accessTokenVerifier, deps.grants.clients);
+  const verifyStoreToken = provisioningTokenActor(deps.accessTokenVerifier, deps.grants.clients, deps.grants.grants);
   await app.register(provisioningRoutes, { deps, verifyStoreToken });
   await app.register(keyRoutes, { deps, verifyStoreToken });
   await app.register(tokenRoutes, { deps });
+  await app.register(revocationRoutes, { deps });
+  await app.register(introspectionRoutes, { deps });
   return app;
 }

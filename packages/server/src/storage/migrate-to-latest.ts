@@ -18,9 +18,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
  * Applies pending migrations. Kysely's migrator takes a lock, so several instances starting at once
  * against one PostgreSQL database apply each migration exactly once.
  */
-export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+export async function migrateToLatest(storage: { db: Kysely<Database>; dialect: Dialect; schema?: string }): Promise<string[]> {
+  const { db, dialect, schema } = storage;
   const migrator = new Migrator({
     db,
+    // Without a schema Kysely looks for its lock table in every schema of the database, and finds
+    // another schema's (the test suites' own schemas, or any other application's).
+    ...(schema ? { migrationTableSchema: schema } : {}),
     provider: { getMigrations: async () => migrations(dialect) },
   });
   const { error, results } = await migrator.migrateToLatest();

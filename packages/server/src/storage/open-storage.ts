@@ -10,6 +10,8 @@ import { migrateToLatest } from './migrate-to-latest';
 export interface Storage {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /** PostgreSQL: the schema the tables live in (Kysely's migration tables are qualified with it). */
+  readonly schema?: string;
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -32,7 +34,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   const storage = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.pgSchema)
     : openSqlite(options.sqlitePath ?? ':memory:');
-  if (options.migrate !== false) await migrateToLatest(storage.db, storage.dialect);
+  if (options.migrate !== false) await migrateToLatest(storage);
   return storage;
 }
 
@@ -76,9 +78,11 @@ async function openPostgres(connectionString: string, schema?: string): Promise<
     },
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const current = (await pool.query<{ schema: string }>('select current_schema() as schema')).rows[0]?.schema;
   return {
     db,
     dialect: 'postgres',
+    schema: schema ?? current ?? 'public',
     ping: async () => {
       await pool.query('select 1');
     },

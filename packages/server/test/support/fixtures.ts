@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { passwordHasher } from '../../src/core/secrets/password-hasher';
 import { newClientSecret, newId } from '../../src/core/secrets/random-alphanumeric';
 import type { SecretHasher } from '../../src/core/secrets/secret-hasher';
 import { cryptoRandom } from '../../src/runtime/crypto-random';
@@ -84,11 +85,44 @@ export class Fixtures {
     return { id, code };
   }
 
+  async customer(storeId: string, mode: Mode, email: string, password: string, customerGroupId?: string) {
+    const id = newId(cryptoRandom);
+    await this.db
+      .insertInto('customers')
+      .values({
+        id,
+        store_id: storeId,
+        mode,
+        email,
+        password_hash: await passwordHasher.hash(password),
+        customer_group_id: customerGroupId ?? null,
+        ...stamps,
+      })
+      .execute();
+    return { id, email, password };
+  }
+
+  async user(email: string, password = 'correct horse battery') {
+    const id = newId(cryptoRandom);
+    await this.db
+      .insertInto('users')
+      .values({ id, email, name: email, password_hash: await passwordHasher.hash(password), ...stamps })
+      .execute();
+    return { id, email, password };
+  }
+
+  async membership(storeId: string, userId: string, role: 'owner' | 'admin' | 'member') {
+    await this.db
+      .insertInto('memberships')
+      .values({ id: newId(cryptoRandom), store_id: storeId, user_id: userId, role, ...stamps })
+      .execute();
+  }
+
   async credential(
     storeId: string,
     mode: Mode,
     kind: CredentialKind,
-    options: { scopes?: string[]; expiresIn?: number; redirectUris?: string[] } = {},
+    options: { scopes?: string[]; expiresIn?: number; redirectUris?: string[]; jwks?: object; passwordGrant?: boolean } = {},
   ) {
     const id = newId(cryptoRandom);
     const clientId = newId(cryptoRandom) + newId(cryptoRandom);
@@ -108,8 +142,8 @@ export class Fixtures {
         previous_secret_hash: null,
         previous_secret_expires_at: null,
         expires_in: options.expiresIn ?? null,
-        jwks: null,
-        password_grant: 1,
+        jwks: options.jwks ? JSON.stringify(options.jwks) : null,
+        password_grant: options.passwordGrant === false ? 0 : 1,
         ...stamps,
       })
       .execute();

@@ -1,13 +1,30 @@
-import type { ClientDirectory, Clock, MarketDirectory } from '../ports';
+import type { KeyEncryptor } from '../keys/key-encryptor';
+import type { ClientDirectory, Clock, MarketDirectory, Random } from '../ports';
 import type { SecretHasher } from '../secrets/secret-hasher';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer';
+import type { GrantStore } from './grant-store';
+import type { PeopleDirectory } from './people-directory';
 
-/** What the grant handlers need; built once by the HTTP layer, not per request. */
+/** Failed sign-in throttling (SPEC §3): refuse before checking, count failures only. */
+export interface FailedAttempts {
+  check(keys: readonly string[]): Promise<void>;
+  recordFailure(keys: readonly string[]): Promise<void>;
+}
+
+/** What the grant handlers need; built once by compose-dependencies.ts, not per request. */
 export interface GrantServices {
   readonly issuer: string;
   readonly clock: Clock;
+  readonly random: Random;
   readonly clients: ClientDirectory;
   readonly markets: MarketDirectory;
+  readonly people: PeopleDirectory;
+  readonly grants: GrantStore;
   readonly hasher: SecretHasher;
   readonly accessTokens: AccessTokenIssuer;
+  /** Encrypts the pair kept for the refresh grace window. */
+  readonly encryptor: KeyEncryptor;
+  readonly failedAttempts: FailedAttempts;
+  readonly grantMaxAgeSeconds: number;
+  readonly refreshGraceSeconds: number;
 }

@@ -1,0 +1,95 @@
+import type { OAuthClient } from '../ports';
+import type { ResolvedScope } from '../scopes/resolve-scope';
+import { newId } from '../secrets/random-alphanumeric';
+import { accessTokenLifetime } from '../tokens/token-lifetime';
+import { grantKinds } from './grant-kinds';
+import type { GrantServices } from './grant-services';
+import type { Grant, Owner } from './grant-store';
+import type { TokenResponse } from './token-response';
+
+const REFRESH_TOKEN_LIFETIME_MS = 14 * 24 * 3600 * 1000;
+
+/** A new opaque refresh token: 256 random bits; only its keyed hash is stored (SPEC §1). */
+export function newRefreshToken(services: GrantServices, now: number, grantExpiresAt: number) {
+  const value = services.random.bytes(32).toString('base64url');
+  return {
+    value,
+    record: {
+      id: newId(services.random),
+      tokenHash: services.hasher.hash(value),
+      issuedAt: now,
+      // SPEC §3: 14 days from its own issue, and never past the grant's maximum age.
+      expiresAt: Math.min(now + REFRESH_TOKEN_LIFETIME_MS, grantExpiresAt),
+    },
+  };
+}
+
+/** Whether this kind of client gets refresh tokens at all (SPEC §3: only kinds that may use the grant). */
+export const mayRefresh = (client: OAuthClient): boolean => grantKinds.refresh_token.includes(client.kind);
+
+/** The access token for a person, under `grant`, as the token endpoint answers it. */
+export function ownerAccessToken(
+  client: OAuthClient,
+  owner: Owner,
+  resolved: ResolvedScope,
+  grantId: string | undefined,
+  services: GrantServices,
+  extra: { customClaim?: Record<string, unknown> } = {},
+): TokenResponse {
+  const store = client.store ?? undefined;
+  const issued = services.accessTokens.issue(
+    {
+      issuer: services.issuer,
+      client,
+      mode: client.mode,
+      scope: resolved.scope,
+      store,
+      market: resolved.market,
+      owner,
+      grantId,
+      customClaim: extra.customClaim,
+    },
+    accessTokenLifetime(client.kind, client.expiresIn),
+  );
+  return {
+    access_token: issued.token,
+    token_type: 'Bearer',
+    expires_in: issued.expiresIn,
+    scope: resolved.scope,
+    created_at: issued.issuedAt,
+    owner_id: owner.id,
+    owner_type: owner.type,
+  };
+}
+
+/**
+ * A new grant for a person through a store credential, with its first refresh token when the kind
+ * may refresh (password, JWT bearer; the authorization code has its own path), and the access token.
+ */
+export async function issueOwnerTokens(
+  client: OAuthClient,
+  owner: Owner,
+  resolved: ResolvedScope,
+  services: GrantServices,
+  extra: { customClaim?: Record<string, unknown> } = {},
+): Promise<TokenResponse> {
+  if (!mayRefresh(client)) return ownerAccessToken(client, owner, resolved, undefined, services, extra);
+  const now = services.clock.now();
+  const grant: Grant = {
+    id: newId(services.random),
+    clientId: client.clientId,
+    clientRecordId: client.id,
+    clientKind: client.kind,
+    mode: client.mode,
+    owner,
+    storeIds: client.store ? [client.store.id] : [],
+    scope: resolved.scope,
+    createdAt: now,
+    expiresAt: now + services.grantMaxAgeSeconds * 1000,
+    revokedAt: null,
+  };
+  const refresh = newRefreshToken(services, now, grant.expiresAt);
+  const response = ownerAccessToken(client, owner, resolved, grant.id, services, extra);
+  await services.grants.create(grant, refresh.record);
+  return { ...response, refresh_token: refresh.value };
+}

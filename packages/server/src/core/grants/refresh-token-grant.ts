@@ -1,0 +1,108 @@
+import { InvalidGrantError, InvalidRequestError, InvalidScopeError, OAuthError } from '../errors';
+import type { OAuthClient } from '../ports';
+import { type ParsedScope, parseScope } from '../scopes/parse-scope';
+import { resolveScope } from '../scopes/resolve-scope';
+import type { GrantServices } from './grant-services';
+import type { StoredRefreshToken } from './grant-store';
+import { newRefreshToken, ownerAccessToken } from './issue-owner-tokens';
+import { ownerScopeContext } from './owner-scope-context';
+import type { TokenParams, TokenResponse } from './token-response';
+
+const invalid = () => new InvalidGrantError('The refresh token is invalid, expired or revoked');
+
+/**
+ * RFC 6749 §6 with the rotation and reuse detection of RFC 9700 §4.14.2 (SPEC §3):
+ * - the token is bound to its client; another client's token is `invalid_grant` and changes nothing;
+ * - every use rotates it, in one statement that only one caller can win;
+ * - presenting a rotated token again revokes the whole grant — unless the grace window is on, the
+ *   token is the immediate predecessor, and the window has not passed: then the same pair comes back;
+ * - every SPEC §2 rule is checked again; a failure is `invalid_grant` and revokes the grant;
+ * - a requested scope may narrow the grant's scope for this access token, never widen it.
+ */
+export async function refreshTokenGrant(client: OAuthClient, params: TokenParams, services: GrantServices): Promise<TokenResponse> {
+  const presented = params.refresh_token;
+  if (!presented) throw new InvalidRequestError('refresh_token is required');
+  const now = services.clock.now();
+  const token = await services.grants.findRefreshToken(services.hasher.hash(presented));
+  if (!token || token.clientId !== client.clientId) throw invalid();
+  const { grant } = token;
+  if (grant.revokedAt !== null || grant.expiresAt <= now || token.expiresAt <= now) throw invalid();
+  if (token.usedAt !== null) return replayedToken(token, services, now);
+
+  const owner = grant.owner;
+  if (!owner) throw invalid();
+  // SPEC §2: a market disabled since, a customer who left the group, a role lost: invalid_grant, grant revoked.
+  let granted: ParsedScope;
+  let context: Awaited<ReturnType<typeof ownerScopeContext>>;
+  let stillGranted: Awaited<ReturnType<typeof resolveScope>>;
+  try {
+    granted = parseScope(grant.scope);
+    context = await ownerScopeContext(client, owner, services.people);
+    stillGranted = await resolveScope(granted, context, services.markets);
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    await services.grants.revokeGrant(grant.id, 'rule_failed_on_refresh', now);
+    throw new InvalidGrantError(`The grant no longer holds: ${error.description}`);
+  }
+  // Only the grant's own permission scopes may be asked for, and its market and stock location stay.
+  const resolved = await resolveScope(narrowedScope(granted, params.scope), { ...context, allowed: granted.permissions }, services.markets);
+  const grantedMarket = stillGranted.market;
+  if (grantedMarket && resolved.market?.id !== grantedMarket.id) throw new InvalidScopeError('The requested market is not the granted one');
+  if (granted.stockLocation && resolved.market?.stockLocationIds.join() !== grantedMarket?.stockLocationIds.join()) {
+    throw new InvalidScopeError('The requested stock location is not the granted one');
+  }
+
+  const next = newRefreshToken(services, now, grant.expiresAt);
+  const response: TokenResponse = { ...ownerAccessToken(client, owner, resolved, grant.id, services), refresh_token: next.value };
+  const grace = services.refreshGraceSeconds;
+  const outcome = await services.grants.rotate({
+    oldId: token.id,
+    grantId: grant.id,
+    now,
+    next: next.record,
+    successorCipher: grace > 0 ? services.encryptor.encrypt(JSON.stringify(response), token.id) : null,
+    graceUntil: grace > 0 ? now + grace * 1000 : null,
+  });
+  if (outcome === 'rotated') return response;
+  if (outcome === 'grant_inactive') throw invalid();
+  // Another request used the token first: a replay by this one, unless the grace window covers it.
+  const after = await services.grants.findRefreshToken(services.hasher.hash(presented));
+  if (!after) throw invalid();
+  return replayedToken(after, services, now);
+}
+
+/** A used token presented again: the kept pair within the grace window, otherwise the grant dies. */
+async function replayedToken(token: StoredRefreshToken, services: GrantServices, now: number): Promise<TokenResponse> {
+  if (
+    services.refreshGraceSeconds > 0 &&
+    token.successorCipher !== null &&
+    token.graceUntil !== null &&
+    token.graceUntil > now &&
+    token.successorUnused
+  ) {
+    return JSON.parse(services.encryptor.decrypt(token.successorCipher, token.id)) as TokenResponse;
+  }
+  await services.grants.revokeGrant(token.grantId, 'refresh_token_reuse', now);
+  throw invalid();
+}
+
+/**
+ * RFC 6749 §6: an omitted scope means the grant's scope. A requested one names permissions out of the
+ * grant's (checked by the caller against `allowed`) and may add or repeat restriction entries; the
+ * grant's own restrictions stay unless the request names its own.
+ */
+function narrowedScope(granted: ParsedScope, requested: string | undefined): ParsedScope {
+  if (requested === undefined || requested.trim() === '') return granted;
+  const asked = parseScope(requested);
+  const market = asked.market ?? granted.market;
+  const stockLocation = asked.stockLocation ?? granted.stockLocation;
+  return {
+    permissions: asked.permissions.length > 0 ? asked.permissions : granted.permissions,
+    market,
+    stockLocation,
+    restrictions: [
+      ...(market ? [`market:${market.by}:${market.value}`] : []),
+      ...(stockLocation ? [`stock_location:${stockLocation.by}:${stockLocation.value}`] : []),
+    ],
+  };
+}

@@ -1,0 +1,35 @@
+import { UnauthorizedClientError } from '../errors';
+import type { OAuthClient } from '../ports';
+import { looksLikeJwt, type TokenServices } from './token-services';
+
+const notYours = () => new UnauthorizedClientError('The token was not issued to this client', 403);
+
+/**
+ * RFC 7009 as SPEC §3 has it. An access token is denylisted by `jti` until it expires; a refresh
+ * token revokes its grant, and with it every token carrying that `grant_id`. A token issued to
+ * another client is 403 `unauthorized_client` and nothing changes; an unknown, malformed or expired
+ * token is answered 200 like a revoked one (RFC 7009 §2.2). `token_type_hint` is only a hint
+ * (§2.1), so both kinds are tried.
+ */
+export async function revokeToken(client: OAuthClient, token: string, services: TokenServices): Promise<void> {
+  const now = services.clock.now();
+  if (looksLikeJwt(token)) {
+    let claims: Awaited<ReturnType<TokenServices['verifier']['verify']>>;
+    try {
+      claims = await services.verifier.verify(token);
+    } catch {
+      return; // not ours, or already expired: nothing left to revoke
+    }
+    if (claims.client_id !== client.clientId) throw notYours();
+    const grantId = typeof claims.grant_id === 'string' ? claims.grant_id : null;
+    await services.grants.revokeAccessToken(claims.jti as string, grantId, (claims.exp as number) * 1000, now);
+    services.changes.publish({ collection: 'access_tokens', id: claims.jti as string });
+    return;
+  }
+  const refresh = await services.grants.findRefreshToken(services.hasher.hash(token));
+  if (!refresh) return;
+  if (refresh.clientId !== client.clientId) throw notYours();
+  if (await services.grants.revokeGrant(refresh.grantId, 'revoked_by_client', now)) {
+    services.changes.publish({ collection: 'grants', id: refresh.grantId });
+  }
+}

@@ -1,0 +1,17 @@
+import type { ChangeHub } from '../change-hub';
+import type { GrantStore } from '../grants/grant-store';
+import type { Clock } from '../ports';
+import type { SecretHasher } from '../secrets/secret-hasher';
+import type { AccessTokenVerifier } from './access-token-verifier';
+
+/** What revocation and introspection need. */
+export interface TokenServices {
+  readonly clock: Clock;
+  readonly verifier: AccessTokenVerifier;
+  readonly grants: GrantStore;
+  readonly hasher: SecretHasher;
+  readonly changes: ChangeHub;
+}
+
+/** A compact JWS has three dot-separated parts; refresh tokens have none. */
+export const looksLikeJwt = (token: string): boolean => token.split('.').length === 3;
