@@ -1,9 +1,10 @@
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Database } from './database-schema';
 import type { Dialect } from './dialect';
 import { foundation } from './migrations/0001-foundation';
 import { deferrableReferences } from './migrations/0002-deferrable-references';
 import { grants } from './migrations/0003-grants';
+import { authorizationCodes } from './migrations/0004-authorization-codes';
 
 /** Every migration, in order. Names sort; never rename or edit a shipped one. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -11,15 +12,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0001-foundation': foundation(dialect),
     '0002-deferrable-references': deferrableReferences(dialect),
     '0003-grants': grants(),
+    '0004-authorization-codes': authorizationCodes(),
   };
 }
 
 /**
- * Applies pending migrations. Kysely's migrator takes a lock, so several instances starting at once
- * against one PostgreSQL database apply each migration exactly once.
+ * Applies pending migrations, once, however many instances start together. Kysely's migrator takes
+ * its lock only after creating its own tables, and two instances creating them at once collide
+ * (kysely-org/kysely#1894), so on PostgreSQL the whole run holds a session advisory lock on one
+ * connection. SQLite serialises writers by itself.
  */
 export async function migrateToLatest(storage: { db: Kysely<Database>; dialect: Dialect; schema?: string }): Promise<string[]> {
-  const { db, dialect, schema } = storage;
+  if (storage.dialect !== 'postgres') return runMigrator(storage.db, storage.dialect, storage.schema);
+  return storage.db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtext('countersign.migrations'))`.execute(connection);
+    try {
+      return await runMigrator(connection, storage.dialect, storage.schema);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('countersign.migrations'))`.execute(connection);
+    }
+  });
+}
+
+async function runMigrator(db: Kysely<Database>, dialect: Dialect, schema: string | undefined): Promise<string[]> {
   const migrator = new Migrator({
     db,
     // Without a schema Kysely looks for its lock table in every schema of the database, and finds

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import pg from 'pg';
+import { migrateToLatest } from '../src/storage/migrate-to-latest';
+import { openStorage } from '../src/storage/open-storage';
+import { postgresReachable, TEST_DATABASE_URL } from './support/test-storage';
+
+describe('migrations', async () => {
+  const reachable = await postgresReachable();
+  test('five instances starting together on an empty PostgreSQL schema apply each migration once', { skip: !reachable }, async () => {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const instances = await Promise.all(
+      Array.from({ length: 5 }, () => openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, migrate: false })),
+    );
+    try {
+      const applied = await Promise.all(instances.map((s) => migrateToLatest(s)));
+      const all = applied.flat();
+      assert.equal(new Set(all).size, all.length, 'a migration was applied twice');
+      assert.ok(all.includes('0001-foundation'));
+      const rows = await instances[0]!.db.selectFrom('stores').selectAll().execute();
+      assert.deepEqual(rows, []);
+    } finally {
+      await Promise.all(instances.map((s) => s.close()));
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      await admin.query(`drop schema if exists ${schema} cascade`);
+      await admin.end();
+    }
+  });
+
+  test('a second run on SQLite finds nothing to do', async () => {
+    const storage = await openStorage({ sqlitePath: ':memory:' });
+    try {
+      assert.deepEqual(await migrateToLatest(storage), []);
+    } finally {
+      await storage.close();
+    }
+  });
+});
