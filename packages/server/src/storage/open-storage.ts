@@ -4,7 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database-schema';
-import type { Dialect } from './dialect';
+import { type Dialect, isUniqueViolation } from './dialect';
 import { migrateToLatest } from './migrate-to-latest';
 
 export interface Storage {
@@ -63,6 +63,9 @@ async function openPostgres(connectionString: string, schema?: string): Promise<
     await admin.connect();
     try {
       await admin.query(`create schema if not exists ${schema}`);
+    } catch (error) {
+      // Two callers creating the schema at once: "if not exists" is not atomic in PostgreSQL.
+      if (!isUniqueViolation(error) && (error as { code?: string }).code !== '42P06') throw error;
     } finally {
       await admin.end();
     }
