@@ -12,12 +12,14 @@ import { AccessTokenVerifier } from './core/tokens/access-token-verifier';
 import type { TokenServices } from './core/tokens/token-services';
 import { createRateLimiting, type RateLimiting } from './rate-limiting';
 import { clientDirectoryRepository } from './storage/client-directory-repository';
+import { codeRepository } from './storage/code-repository';
 import { grantRepository } from './storage/grant-repository';
 import { marketDirectoryRepository } from './storage/market-directory-repository';
 import type { Storage } from './storage/open-storage';
 import { peopleDirectoryRepository } from './storage/people-directory-repository';
 import { provisioningRepository } from './storage/provisioning-repository';
 import { signingKeyRepository } from './storage/signing-key-repository';
+import { storeDirectoryRepository } from './storage/store-directory-repository';
 
 /** Everything the HTTP layer is built from; made once by main.ts (or a test) and passed down. */
 export interface AppDependencies {
@@ -72,6 +74,10 @@ export async function composeDependencies(config: Config, storage: Storage, cloc
     failedAttempts: rateLimiting.failedAttempts,
     grantMaxAgeSeconds: config.grantMaxAge,
     refreshGraceSeconds: config.refreshGrace,
+    codes: codeRepository(storage.db),
+    stores: storeDirectoryRepository(storage.db),
+    codeTtlSeconds: config.codeTtl,
+    changes,
   };
   const accessTokenVerifier = new AccessTokenVerifier(keyRing, clock, config.issuer);
   const provisioning = new ProvisioningService({

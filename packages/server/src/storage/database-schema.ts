@@ -172,6 +172,8 @@ export interface GrantRow {
   last_used_at: string | null;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /** The signing key of the app's API key, which keeps that key published while the grant lives. */
+  api_key_kid: string | null;
 }
 
 export interface GrantStoreRow {
@@ -208,6 +210,25 @@ export interface UsedAssertionRow {
   expires_at: string;
 }
 
+export interface AuthorizationCodeRow {
+  code_hash: string;
+  client_id: string;
+  redirect_uri: string;
+  /** Whether the authorization request carried redirect_uri (then the token request must repeat it). */
+  redirect_uri_sent: Flag;
+  code_challenge: string | null;
+  scope: string;
+  /** JSON string[]: the stores chosen at consent (apps) or the credential's store. */
+  store_ids: string;
+  owner_type: 'customer' | 'user';
+  owner_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** The grant created by the first use; a second use revokes it (RFC 6749 §4.1.2). */
+  grant_id: string | null;
+}
+
 export interface Database {
   stores: StoreRow;
   stock_locations: StockLocationRow;
@@ -230,4 +251,5 @@ export interface Database {
   refresh_tokens: RefreshTokenRow;
   revoked_access_tokens: RevokedAccessTokenRow;
   used_assertions: UsedAssertionRow;
+  authorization_codes: AuthorizationCodeRow;
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Grant, GrantStore, RevocationReason } from '../core/grants/grant-store';
+import type { Grant, GrantStore, NewRefreshToken, RevocationReason } from '../core/grants/grant-store';
 import type { Database, GrantRow } from './database-schema';
 import { fromIso, toIso } from './iso-time';
 
@@ -49,6 +49,57 @@ export async function revokeGrantsWhere(
   return (await query.execute()).map((r) => r.id);
 }
 
+/** Inserts a grant, its stores and its first refresh token inside the caller's transaction. */
+export async function insertGrant(
+  trx: Transaction<Database>,
+  grant: Grant,
+  refresh: NewRefreshToken | null,
+  apiKeyKid?: string,
+): Promise<void> {
+  await trx
+    .insertInto('grants')
+    .values({
+      id: grant.id,
+      client_id: grant.clientId,
+      client_record_id: grant.clientRecordId,
+      client_kind: grant.clientKind,
+      mode: grant.mode,
+      owner_type: grant.owner?.type ?? null,
+      owner_id: grant.owner?.id ?? null,
+      scope: grant.scope,
+      created_at: toIso(grant.createdAt),
+      expires_at: toIso(grant.expiresAt),
+      last_used_at: null,
+      revoked_at: null,
+      revoked_reason: null,
+      api_key_kid: apiKeyKid ?? null,
+    })
+    .execute();
+  if (grant.storeIds.length > 0) {
+    await trx
+      .insertInto('grant_stores')
+      .values(grant.storeIds.map((storeId) => ({ grant_id: grant.id, store_id: storeId })))
+      .execute();
+  }
+  if (refresh) {
+    await trx
+      .insertInto('refresh_tokens')
+      .values({
+        id: refresh.id,
+        grant_id: grant.id,
+        client_id: grant.clientId,
+        token_hash: refresh.tokenHash,
+        parent_id: null,
+        issued_at: toIso(refresh.issuedAt),
+        expires_at: toIso(refresh.expiresAt),
+        used_at: null,
+        successor_cipher: null,
+        grace_until: null,
+      })
+      .execute();
+  }
+}
+
 export function grantRepository(db: Kysely<Database>): GrantStore {
   const storeIdsOf = async (grantId: string) =>
     (await db.selectFrom('grant_stores').select('store_id').where('grant_id', '=', grantId).orderBy('store_id').execute()).map(
@@ -57,49 +108,7 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
 
   return {
     async create(grant, refresh) {
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('grants')
-          .values({
-            id: grant.id,
-            client_id: grant.clientId,
-            client_record_id: grant.clientRecordId,
-            client_kind: grant.clientKind,
-            mode: grant.mode,
-            owner_type: grant.owner?.type ?? null,
-            owner_id: grant.owner?.id ?? null,
-            scope: grant.scope,
-            created_at: toIso(grant.createdAt),
-            expires_at: toIso(grant.expiresAt),
-            last_used_at: null,
-            revoked_at: null,
-            revoked_reason: null,
-          })
-          .execute();
-        if (grant.storeIds.length > 0) {
-          await trx
-            .insertInto('grant_stores')
-            .values(grant.storeIds.map((storeId) => ({ grant_id: grant.id, store_id: storeId })))
-            .execute();
-        }
-        if (refresh) {
-          await trx
-            .insertInto('refresh_tokens')
-            .values({
-              id: refresh.id,
-              grant_id: grant.id,
-              client_id: grant.clientId,
-              token_hash: refresh.tokenHash,
-              parent_id: null,
-              issued_at: toIso(refresh.issuedAt),
-              expires_at: toIso(refresh.expiresAt),
-              used_at: null,
-              successor_cipher: null,
-              grace_until: null,
-            })
-            .execute();
-        }
-      });
+      await db.transaction().execute((trx) => insertGrant(trx, grant, refresh));
     },
 
     async findGrant(id) {

@@ -1,3 +1,6 @@
+import type { CodeStore } from '../authorize/code-store';
+import type { StoreDirectory } from '../authorize/store-directory';
+import type { ChangeHub } from '../change-hub';
 import type { KeyEncryptor } from '../keys/key-encryptor';
 import type { ClientDirectory, Clock, MarketDirectory, Random } from '../ports';
 import type { SecretHasher } from '../secrets/secret-hasher';
@@ -27,4 +30,9 @@ export interface GrantServices {
   readonly failedAttempts: FailedAttempts;
   readonly grantMaxAgeSeconds: number;
   readonly refreshGraceSeconds: number;
+  readonly codes: CodeStore;
+  readonly stores: StoreDirectory;
+  readonly codeTtlSeconds: number;
+  /** Told when a grant is revoked, for caches and the change channel. */
+  readonly changes: ChangeHub;
 }

@@ -2,6 +2,7 @@ import { authenticateClient } from '../client-auth/authenticate-client';
 import type { PresentedClient } from '../client-auth/presented-client';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../errors';
 import type { OAuthClient } from '../ports';
+import { authorizationCodeGrant } from './authorization-code-grant';
 import { clientCredentialsGrant } from './client-credentials-grant';
 import { grantKinds } from './grant-kinds';
 import type { GrantServices } from './grant-services';
@@ -23,6 +24,7 @@ type GrantHandler = (
 const handlers: Readonly<Record<string, GrantHandler>> = {
   client_credentials: clientCredentialsGrant,
   password: passwordGrant,
+  authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
   'urn:ietf:params:oauth:grant-type:jwt-bearer': jwtBearerGrant,
 };

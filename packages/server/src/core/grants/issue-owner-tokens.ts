@@ -34,7 +34,7 @@ export function ownerAccessToken(
   resolved: ResolvedScope,
   grantId: string | undefined,
   services: GrantServices,
-  extra: { customClaim?: Record<string, unknown> } = {},
+  extra: { customClaim?: Record<string, unknown>; stores?: readonly { id: string; slug: string }[] } = {},
 ): TokenResponse {
   const store = client.store ?? undefined;
   const issued = services.accessTokens.issue(
@@ -45,6 +45,7 @@ export function ownerAccessToken(
       scope: resolved.scope,
       store,
       market: resolved.market,
+      stores: extra.stores,
       owner,
       grantId,
       customClaim: extra.customClaim,

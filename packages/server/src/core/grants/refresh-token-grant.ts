@@ -1,9 +1,9 @@
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError, OAuthError } from '../errors';
 import type { OAuthClient } from '../ports';
 import { type ParsedScope, parseScope } from '../scopes/parse-scope';
-import { resolveScope } from '../scopes/resolve-scope';
+import { type ResolvedScope, resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
-import type { StoredRefreshToken } from './grant-store';
+import type { Grant, Owner, StoredRefreshToken } from './grant-store';
 import { newRefreshToken, ownerAccessToken } from './issue-owner-tokens';
 import { ownerScopeContext } from './owner-scope-context';
 import type { TokenParams, TokenResponse } from './token-response';
@@ -31,29 +31,16 @@ export async function refreshTokenGrant(client: OAuthClient, params: TokenParams
 
   const owner = grant.owner;
   if (!owner) throw invalid();
-  // SPEC §2: a market disabled since, a customer who left the group, a role lost: invalid_grant, grant revoked.
-  let granted: ParsedScope;
-  let context: Awaited<ReturnType<typeof ownerScopeContext>>;
-  let stillGranted: Awaited<ReturnType<typeof resolveScope>>;
-  try {
-    granted = parseScope(grant.scope);
-    context = await ownerScopeContext(client, owner, services.people);
-    stillGranted = await resolveScope(granted, context, services.markets);
-  } catch (error) {
-    if (!(error instanceof OAuthError)) throw error;
-    await services.grants.revokeGrant(grant.id, 'rule_failed_on_refresh', now);
-    throw new InvalidGrantError(`The grant no longer holds: ${error.description}`);
-  }
-  // Only the grant's own permission scopes may be asked for, and its market and stock location stay.
-  const resolved = await resolveScope(narrowedScope(granted, params.scope), { ...context, allowed: granted.permissions }, services.markets);
-  const grantedMarket = stillGranted.market;
-  if (grantedMarket && resolved.market?.id !== grantedMarket.id) throw new InvalidScopeError('The requested market is not the granted one');
-  if (granted.stockLocation && resolved.market?.stockLocationIds.join() !== grantedMarket?.stockLocationIds.join()) {
-    throw new InvalidScopeError('The requested stock location is not the granted one');
-  }
+  const { resolved, stores } =
+    client.kind === 'app'
+      ? await appSubject(grant, owner, params.scope, services, now)
+      : await credentialSubject(client, grant, owner, params.scope, services, now);
 
   const next = newRefreshToken(services, now, grant.expiresAt);
-  const response: TokenResponse = { ...ownerAccessToken(client, owner, resolved, grant.id, services), refresh_token: next.value };
+  const response: TokenResponse = {
+    ...ownerAccessToken(client, owner, resolved, grant.id, services, stores ? { stores } : {}),
+    refresh_token: next.value,
+  };
   const grace = services.refreshGraceSeconds;
   const outcome = await services.grants.rotate({
     oldId: token.id,
@@ -69,6 +56,61 @@ export async function refreshTokenGrant(client: OAuthClient, params: TokenParams
   const after = await services.grants.findRefreshToken(services.hasher.hash(presented));
   if (!after) throw invalid();
   return replayedToken(after, services, now);
+}
+
+/** A failed SPEC §2 re-check: the grant is revoked and the refresh refused. */
+async function ruleFailed(grantId: string, reason: string, services: GrantServices, now: number): Promise<never> {
+  await services.grants.revokeGrant(grantId, 'rule_failed_on_refresh', now);
+  services.changes.publish({ collection: 'grants', id: grantId });
+  throw new InvalidGrantError(`The grant no longer holds: ${reason}`);
+}
+
+/**
+ * A store credential's grant: a market disabled since, a customer who left the group, a role lost
+ * fail the refresh (SPEC §2). Then the requested scope may narrow the grant's; its market and stock
+ * location stay.
+ */
+async function credentialSubject(
+  client: OAuthClient,
+  grant: Grant,
+  owner: Owner,
+  requested: string | undefined,
+  services: GrantServices,
+  now: number,
+) {
+  let granted: ParsedScope;
+  let context: Awaited<ReturnType<typeof ownerScopeContext>>;
+  let stillGranted: ResolvedScope;
+  try {
+    granted = parseScope(grant.scope);
+    context = await ownerScopeContext(client, owner, services.people);
+    stillGranted = await resolveScope(granted, context, services.markets);
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    return ruleFailed(grant.id, error.description, services, now);
+  }
+  const resolved = await resolveScope(narrowedScope(granted, requested), { ...context, allowed: granted.permissions }, services.markets);
+  const grantedMarket = stillGranted.market;
+  if (grantedMarket && resolved.market?.id !== grantedMarket.id) throw new InvalidScopeError('The requested market is not the granted one');
+  if (granted.stockLocation && resolved.market?.stockLocationIds.join() !== grantedMarket?.stockLocationIds.join()) {
+    throw new InvalidScopeError('The requested stock location is not the granted one');
+  }
+  return { resolved, stores: undefined };
+}
+
+/** An app's grant: the stores the user still manages (none left fails it); permissions may narrow. */
+async function appSubject(grant: Grant, owner: Owner, requested: string | undefined, services: GrantServices, now: number) {
+  const managed = await services.stores.storesManagedBy(owner.id);
+  const stores = managed.filter((s) => grant.storeIds.includes(s.id));
+  if (stores.length === 0) return ruleFailed(grant.id, 'the user manages none of the granted stores', services, now);
+  const granted = parseScope(grant.scope);
+  const asked = parseScope(requested);
+  if (asked.restrictions.length > 0) throw new InvalidScopeError('An app spans stores: market and stock location scopes do not apply');
+  const unheld = asked.permissions.filter((p) => !granted.permissions.includes(p));
+  if (unheld.length > 0) throw new InvalidScopeError(`Not granted: ${unheld.join(' ')}`);
+  const permissions = asked.permissions.length > 0 ? asked.permissions : granted.permissions;
+  const resolved: ResolvedScope = { permissions, scope: permissions.join(' '), market: undefined };
+  return { resolved, stores };
 }
 
 /** A used token presented again: the kept pair within the grace window, otherwise the grant dies. */

@@ -1,0 +1,39 @@
+import { CodeRedemptionError, redeemCode } from '../authorize/redeem-code';
+import { InvalidGrantError, InvalidRequestError } from '../errors';
+import type { OAuthClient } from '../ports';
+import { parseScope } from '../scopes/parse-scope';
+import { type ResolvedScope, resolveScope } from '../scopes/resolve-scope';
+import type { GrantServices } from './grant-services';
+import { ownerAccessToken } from './issue-owner-tokens';
+import { ownerScopeContext } from './owner-scope-context';
+import type { TokenParams, TokenResponse } from './token-response';
+
+/**
+ * RFC 6749 §4.1.3 with PKCE (RFC 7636) for sales channels (shoppers, `aud: storefront`), webapps and
+ * apps (staff, `aud: backoffice`; apps with the stores chosen at consent). Every refusal of the code
+ * is `invalid_grant`; a replayed code also revokes what its first use issued.
+ */
+export async function authorizationCodeGrant(client: OAuthClient, params: TokenParams, services: GrantServices): Promise<TokenResponse> {
+  if (!params.code) throw new InvalidRequestError('code is required');
+  let redeemed: Awaited<ReturnType<typeof redeemCode>>;
+  try {
+    redeemed = await redeemCode(
+      client,
+      params.code,
+      { verifier: params.code_verifier, redirectUri: params.redirect_uri, checkRedirectUri: true },
+      services,
+    );
+  } catch (error) {
+    if (error instanceof CodeRedemptionError) throw new InvalidGrantError(`The authorization code is invalid: ${error.message}`);
+    throw error;
+  }
+  const { grant, stores, refreshToken } = redeemed;
+  const owner = grant.owner!;
+  const parsed = parseScope(grant.scope);
+  const resolved: ResolvedScope =
+    client.kind === 'app'
+      ? { permissions: parsed.permissions, scope: grant.scope, market: undefined }
+      : await resolveScope(parsed, await ownerScopeContext(client, owner, services.people), services.markets);
+  const response = ownerAccessToken(client, owner, resolved, grant.id, services, client.kind === 'app' ? { stores } : {});
+  return refreshToken === undefined ? response : { ...response, refresh_token: refreshToken };
+}

@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import type { CodeStore } from '../core/authorize/code-store';
+import type { Database } from './database-schema';
+import { insertGrant } from './grant-repository';
+import { fromIso, toIso } from './iso-time';
+
+const KEEP_EXPIRED_MS = 24 * 3600 * 1000;
+
+export function codeRepository(db: Kysely<Database>): CodeStore {
+  return {
+    async save(codeHash, code) {
+      await db
+        .insertInto('authorization_codes')
+        .values({
+          code_hash: codeHash,
+          client_id: code.clientId,
+          redirect_uri: code.redirectUri,
+          redirect_uri_sent: code.redirectUriSent ? 1 : 0,
+          code_challenge: code.codeChallenge,
+          scope: code.scope,
+          store_ids: JSON.stringify(code.storeIds),
+          owner_type: code.owner.type,
+          owner_id: code.owner.id,
+          created_at: toIso(code.createdAt),
+          expires_at: toIso(code.expiresAt),
+          used_at: null,
+          grant_id: null,
+        })
+        .execute();
+    },
+
+    async find(codeHash) {
+      const row = await db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        clientId: row.client_id,
+        redirectUri: row.redirect_uri,
+        redirectUriSent: row.redirect_uri_sent === 1,
+        codeChallenge: row.code_challenge,
+        scope: row.scope,
+        storeIds: JSON.parse(row.store_ids),
+        owner: { type: row.owner_type, id: row.owner_id },
+        createdAt: fromIso(row.created_at),
+        expiresAt: fromIso(row.expires_at),
+        usedAt: row.used_at === null ? null : fromIso(row.used_at),
+        grantId: row.grant_id,
+      };
+    },
+
+    async redeem(codeHash, now, grant, refresh, apiKeyKid) {
+      return db.transaction().execute(async (trx) => {
+        // Single use (RFC 6749 §4.1.2): only one UPDATE can find the code unused.
+        const used = await trx
+          .updateTable('authorization_codes')
+          .set({ used_at: toIso(now), grant_id: grant.id })
+          .where('code_hash', '=', codeHash)
+          .where('used_at', 'is', null)
+          .executeTakeFirst();
+        if (used.numUpdatedRows !== 1n) return 'already_used' as const;
+        await insertGrant(trx, grant, refresh, apiKeyKid);
+        return 'redeemed' as const;
+      });
+    },
+
+    async sweep(now) {
+      await db
+        .deleteFrom('authorization_codes')
+        .where('expires_at', '<=', toIso(now - KEEP_EXPIRED_MS))
+        .execute();
+    },
+  };
+}
