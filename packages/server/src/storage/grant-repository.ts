@@ -23,6 +23,8 @@ export interface GrantFilter {
   readonly ids?: readonly string[];
   readonly clientId?: string;
   readonly owner?: { readonly type: 'customer' | 'user'; readonly id: string };
+  /** Grants whose API key the signing key `kid` signed (a compromised rotation revokes them). */
+  readonly apiKeyKid?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function revokeGrantsWhere(
   reason: RevocationReason,
   now: number,
 ): Promise<string[]> {
-  if (!filter.ids && !filter.clientId && !filter.owner) throw new Error('revokeGrantsWhere needs a filter');
+  if (!filter.ids && !filter.clientId && !filter.owner && !filter.apiKeyKid) throw new Error('revokeGrantsWhere needs a filter');
   if (filter.ids?.length === 0) return [];
   let query = trx
     .updateTable('grants')
@@ -46,6 +48,7 @@ export async function revokeGrantsWhere(
   if (filter.ids) query = query.where('id', 'in', [...filter.ids]);
   if (filter.clientId) query = query.where('client_id', '=', filter.clientId);
   if (filter.owner) query = query.where('owner_type', '=', filter.owner.type).where('owner_id', '=', filter.owner.id);
+  if (filter.apiKeyKid) query = query.where('api_key_kid', '=', filter.apiKeyKid);
   return (await query.execute()).map((r) => r.id);
 }
 

@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { SigningKeyStore, StoredSigningKey } from '../core/ports';
 import { RecordConflictError } from '../core/record-errors';
 import type { Database, SigningKeyRow } from './database-schema';
 import { isUniqueViolation } from './dialect';
+import { revokeGrantsWhere } from './grant-repository';
 import { fromIso, toIso } from './iso-time';
 
 const toRow = (k: StoredSigningKey): SigningKeyRow => ({
@@ -29,13 +30,23 @@ const fromRow = (r: SigningKeyRow): StoredSigningKey => ({
   publishUntil: r.publish_until === null ? null : fromIso(r.publish_until),
 });
 
+/** SPEC §4: a retired key stays published while an unrevoked API key names its kid. */
+const namedByLiveApiKey = (eb: ExpressionBuilder<Database, 'signing_keys'>) =>
+  eb.exists(
+    eb
+      .selectFrom('grants')
+      .select('grants.id')
+      .whereRef('grants.api_key_kid', '=', 'signing_keys.kid')
+      .where('grants.revoked_at', 'is', null),
+  );
+
 export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
   return {
     async listPublishable(now) {
       const rows = await db
         .selectFrom('signing_keys')
         .selectAll()
-        .where((eb) => eb.or([eb('status', '!=', 'retired'), eb('publish_until', '>', toIso(now))]))
+        .where((eb) => eb.or([eb('status', '!=', 'retired'), eb('publish_until', '>', toIso(now)), namedByLiveApiKey(eb)]))
         .orderBy('created_at', 'desc')
         .execute();
       return rows.map(fromRow);
@@ -77,6 +88,8 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
                   .executeTakeFirst();
           const affected = 'numDeletedRows' in retired ? retired.numDeletedRows : retired.numUpdatedRows;
           if (affected !== 1n) throw new RecordConflictError('the signing keys were rotated meanwhile; try again');
+          // SPEC §4: a compromised key's API keys die with it, in the same transaction.
+          if (retiredPublishUntil === null) await revokeGrantsWhere(trx, { apiKeyKid: expectedCurrentKid }, 'key_compromised', now);
         }
         await trx
           .updateTable('signing_keys')
@@ -84,8 +97,14 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
           .where('status', '=', 'next')
           .execute();
         await trx.insertInto('signing_keys').values(toRow(newNext)).execute();
-        // Retired keys past their publish_until are of no use to anyone any more.
-        await trx.deleteFrom('signing_keys').where('status', '=', 'retired').where('publish_until', '<=', toIso(now)).execute();
+        // Retired keys past their publish_until are of no use to anyone any more, unless a live API
+        // key names them (API keys have no exp: the key stays until the grant is revoked).
+        await trx
+          .deleteFrom('signing_keys')
+          .where('status', '=', 'retired')
+          .where('publish_until', '<=', toIso(now))
+          .where((eb) => eb.not(namedByLiveApiKey(eb)))
+          .execute();
         await trx
           .insertInto('audit_entries')
           .values({

@@ -55,7 +55,8 @@ export type RevocationReason =
   | 'owner_deleted'
   | 'password_changed'
   | 'role_lost'
-  | 'user_revoked';
+  | 'user_revoked'
+  | 'key_compromised';
 
 /** Grants, refresh tokens, the access-token denylist and used assertions. storage/grant-repository.ts. */
 export interface GrantStore {
