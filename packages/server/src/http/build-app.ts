@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../compose-dependencies';
 import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
+import { appExchangeRoutes } from './app-exchange-routes';
 import { mapError } from './error-mapper';
 import { registerFormBodyParser } from './form-body-parser';
 import { healthRoutes } from './health-routes';
@@ -55,5 +56,6 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
   await app.register(tokenRoutes, { deps });
   await app.register(revocationRoutes, { deps });
   await app.register(introspectionRoutes, { deps });
+  await app.register(appExchangeRoutes, { deps });
   return app;
 }

@@ -1,7 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppExchangeError } from '../core/authorize/app-exchange-error';
 import { InvalidRequestError, OAuthError, TooManyRequestsError } from '../core/errors';
 import { RecordConflictError, RecordNotFoundError, RecordValidationError } from '../core/record-errors';
+import { isAppExchangeRequest } from './app-exchange-routes';
 import { noStore } from './no-store';
 
 /**
@@ -40,6 +42,8 @@ function jsonApiError(status: number, title: string, detail: string, code = reas
 }
 
 export function mapError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  // The app exchange answers every error, its own or Fastify's, in its envelope (SPEC §3).
+  if (error instanceof AppExchangeError || isAppExchangeRequest(request)) return appExchangeEnvelope(error, request, reply);
   const wire = request.routeOptions.config?.wire ?? 'jsonapi';
   const known = toKnownError(error);
 
@@ -79,6 +83,25 @@ function toKnownError(error: unknown): unknown {
   if (error instanceof OAuthError || typeof status !== 'number' || status < 400 || status >= 500) return error;
   const fastifyError = error as FastifyError;
   return new InvalidRequestError(fastifyError.validation ? `Invalid request: ${fastifyError.message}` : fastifyError.message);
+}
+
+/**
+ * `{success: false, message, code, data: null}`: Fastify's own 4xx are `invalid_request` (with a
+ * fixed message: theirs can echo the path, and the path holds the code), anything unexpected `server_error`.
+ */
+function appExchangeEnvelope(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = (error as FastifyError | null)?.statusCode;
+  let known: AppExchangeError;
+  if (error instanceof AppExchangeError) {
+    known = error;
+  } else if (typeof status === 'number' && status >= 400 && status < 500) {
+    known = new AppExchangeError('invalid_request', 'The request could not be read.');
+  } else {
+    request.log.error({ err: error }, 'unexpected error');
+    known = new AppExchangeError('server_error', 'The server could not complete the request.');
+  }
+  if (known.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
+  return noStore(reply).code(known.status).send({ success: false, message: known.message, code: known.code, data: null });
 }
 
 function apiCode(error: OAuthError): string {

@@ -1,7 +1,8 @@
-import { errors, type JWTPayload, jwtVerify } from 'jose';
+import { errors, type JWSHeaderParameters, type JWTPayload, jwtVerify } from 'jose';
 import { InvalidTokenError } from '../errors';
 import type { KeyRing } from '../keys/key-ring';
 import type { Clock } from '../ports';
+import { API_KEY_TYP } from './api-key-issuer';
 
 const ALGORITHMS = ['ES256', 'RS256', 'RS512', 'EdDSA'];
 
@@ -19,24 +20,43 @@ export class AccessTokenVerifier {
 
   async verify(token: string): Promise<JWTPayload> {
     try {
-      const { payload } = await jwtVerify(
-        token,
-        (header) => {
-          const key = header.kid === undefined ? undefined : this.keyRing.publicKey(header.kid);
-          if (!key || key.alg !== header.alg) throw new errors.JWKSNoMatchingKey();
-          return key.key;
-        },
-        {
-          issuer: this.issuer,
-          typ: 'at+jwt',
-          algorithms: ALGORITHMS,
-          currentDate: new Date(this.clock.now()),
-          requiredClaims: ['exp', 'jti'],
-        },
-      );
+      const { payload } = await jwtVerify(token, this.#publishedKey, {
+        issuer: this.issuer,
+        typ: 'at+jwt',
+        algorithms: ALGORITHMS,
+        currentDate: new Date(this.clock.now()),
+        requiredClaims: ['exp', 'jti'],
+      });
       return payload;
     } catch {
       throw new InvalidTokenError('The access token is invalid or has expired');
     }
   }
+
+  /**
+   * Verifies an app's API key (SPEC §4), a path of its own so that the access-token checks stay as
+   * strict as they are: `typ` `api-key+jwt`, our issuer, a published key, and no `exp` at all (an API
+   * key lives until its grant is revoked, which the caller checks).
+   */
+  async verifyApiKey(token: string): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, this.#publishedKey, {
+        issuer: this.issuer,
+        typ: API_KEY_TYP,
+        algorithms: ALGORITHMS,
+        currentDate: new Date(this.clock.now()),
+        requiredClaims: ['jti', 'client_id', 'grant_id'],
+      });
+      if (payload.exp !== undefined || typeof payload.grant_id !== 'string') throw new Error('not an API key');
+      return payload;
+    } catch {
+      throw new InvalidTokenError('The API key is invalid');
+    }
+  }
+
+  readonly #publishedKey = (header: JWSHeaderParameters) => {
+    const key = header.kid === undefined ? undefined : this.keyRing.publicKey(header.kid);
+    if (!key || key.alg !== header.alg) throw new errors.JWKSNoMatchingKey();
+    return key.key;
+  };
 }

@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { InvalidClientError } from '../errors';
 import type { OAuthClient } from '../ports';
+import { isApiKey } from './api-key-typ';
 import { looksLikeJwt, type TokenServices } from './token-services';
 
 const inactive = { active: false } as const;
@@ -13,6 +14,19 @@ const inactive = { active: false } as const;
 export async function introspectToken(client: OAuthClient, token: string, services: TokenServices): Promise<Record<string, unknown>> {
   if (!client.confidential) throw new InvalidClientError('Introspection is for confidential clients');
   const now = services.clock.now();
+  if (looksLikeJwt(token) && isApiKey(token)) {
+    let claims: JWTPayload;
+    try {
+      claims = await services.verifier.verifyApiKey(token);
+    } catch {
+      return inactive;
+    }
+    if (claims.client_id !== client.clientId || (claims.test === true) !== (client.mode === 'test')) return inactive;
+    // An API key has no exp: it is active exactly as long as its grant is not revoked (SPEC §4).
+    const grant = await services.grants.findGrant(claims.grant_id as string);
+    if (!grant || grant.revokedAt !== null) return inactive;
+    return { active: true, token_type: 'api_key', ...claims };
+  }
   if (looksLikeJwt(token)) {
     let claims: JWTPayload;
     try {

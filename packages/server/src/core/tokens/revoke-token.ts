@@ -1,18 +1,35 @@
 import { UnauthorizedClientError } from '../errors';
 import type { OAuthClient } from '../ports';
+import { isApiKey } from './api-key-typ';
 import { looksLikeJwt, type TokenServices } from './token-services';
 
 const notYours = () => new UnauthorizedClientError('The token was not issued to this client', 403);
 
 /**
  * RFC 7009 as SPEC §3 has it. An access token is denylisted by `jti` until it expires; a refresh
- * token revokes its grant, and with it every token carrying that `grant_id`. A token issued to
+ * token or an API key (`typ: api-key+jwt`) revokes its grant, and with it every token carrying that
+ * `grant_id`. A token issued to
  * another client is 403 `unauthorized_client` and nothing changes; an unknown, malformed or expired
  * token is answered 200 like a revoked one (RFC 7009 §2.2). `token_type_hint` is only a hint
  * (§2.1), so both kinds are tried.
  */
 export async function revokeToken(client: OAuthClient, token: string, services: TokenServices): Promise<void> {
   const now = services.clock.now();
+  if (looksLikeJwt(token) && isApiKey(token)) {
+    let claims: Awaited<ReturnType<TokenServices['verifier']['verifyApiKey']>>;
+    try {
+      claims = await services.verifier.verifyApiKey(token);
+    } catch {
+      return; // not ours, or signed by a key dropped since: nothing left to revoke
+    }
+    if (claims.client_id !== client.clientId) throw notYours();
+    // An API key has no exp; revoking it revokes its grant (SPEC §3).
+    const grantId = claims.grant_id as string;
+    if (await services.grants.revokeGrant(grantId, 'revoked_by_client', now)) {
+      services.changes.publish({ collection: 'grants', id: grantId });
+    }
+    return;
+  }
   if (looksLikeJwt(token)) {
     let claims: Awaited<ReturnType<TokenServices['verifier']['verify']>>;
     try {
