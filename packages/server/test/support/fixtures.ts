@@ -149,4 +149,30 @@ export class Fixtures {
       .execute();
     return { id, clientId, secret };
   }
+  /** A third-party app owned by `ownerUserId` (confidential unless said otherwise). */
+  async app(ownerUserId: string, options: { confidential?: boolean; scopes?: string[]; redirectUris?: string[] } = {}) {
+    const id = newId(cryptoRandom);
+    const clientId = newId(cryptoRandom) + newId(cryptoRandom);
+    const confidential = options.confidential !== false;
+    const secret = confidential ? newClientSecret(cryptoRandom) : undefined;
+    await this.db
+      .insertInto('apps')
+      .values({
+        id,
+        owner_user_id: ownerUserId,
+        client_id: clientId,
+        name: `app ${id}`,
+        description: 'A test app',
+        homepage: 'https://app.example',
+        scopes: JSON.stringify(options.scopes ?? ['stores.view', 'stores.products.view']),
+        redirect_uris: JSON.stringify(options.redirectUris ?? ['https://app.example/callback']),
+        secret_hash: secret === undefined ? null : this.hasher.hash(secret),
+        previous_secret_hash: null,
+        previous_secret_expires_at: null,
+        confidential: confidential ? 1 : 0,
+        ...stamps,
+      })
+      .execute();
+    return { id, clientId, secret };
+  }
 }
