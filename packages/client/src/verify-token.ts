@@ -1,0 +1,102 @@
+import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import type { CountersignClaims } from './claims';
+import { CountersignError, InvalidTokenError } from './errors';
+import { type KeySourceOptions, keySource } from './key-source';
+
+/** The algorithms Countersign signs with (SPEC §4); HMAC and `none` are never accepted. */
+const ALGORITHMS = ['ES256', 'RS256', 'RS512', 'EdDSA'];
+
+export interface VerifyTokenOptions extends KeySourceOptions {
+  /** The issuer, exactly as in its metadata (`COUNTERSIGN_ISSUER`): `iss` must equal it byte for byte. */
+  readonly issuer: string;
+  /** The current time in epoch milliseconds (default `Date.now`); tests and simulations pass their clock. */
+  readonly now?: () => number;
+  /** Seconds of leeway on `exp` and `iat` for clocks that drift (default 0). */
+  readonly clockTolerance?: number;
+}
+
+/**
+ * Verifies a Countersign access token (RFC 9068): the signature against the issuer's JWKS, header
+ * `typ: at+jwt`, `iss`, `exp`, and the shape of the claims of SPEC §4. It does not decide whether the
+ * token may do anything: that is `createGuard`'s job (audience, scopes, store, mode, revocation).
+ *
+ * @throws {InvalidTokenError} `code: 'invalid_token'` for a malformed, expired, badly signed,
+ *   wrongly typed or foreign token.
+ * @throws {JwksUnavailableError} `code: 'jwks_unavailable'` when the keys could not be fetched.
+ *
+ * @example
+ * import { verifyToken } from '@countersign/client';
+ *
+ * const claims = await verifyToken(token, {
+ *   issuer: 'https://auth.example',
+ *   jwksUri: 'https://auth.example/.well-known/jwks.json',
+ * });
+ * console.log(claims.sub, claims.scope, claims.store?.id);
+ */
+export async function verifyToken(token: string, options: VerifyTokenOptions): Promise<CountersignClaims> {
+  return verifyWithKeys(token, keySource(options), options);
+}
+
+/** `verifyToken` with a key resolver built once (the guard keeps one for its lifetime). */
+export async function verifyWithKeys(
+  token: string,
+  keys: JWTVerifyGetKey,
+  options: Pick<VerifyTokenOptions, 'issuer' | 'now' | 'clockTolerance'>,
+): Promise<CountersignClaims> {
+  if (typeof token !== 'string' || token.length === 0) throw new InvalidTokenError('missing', 'No access token');
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, keys, {
+      issuer: options.issuer,
+      typ: 'at+jwt',
+      algorithms: ALGORITHMS,
+      currentDate: new Date((options.now ?? Date.now)()),
+      clockTolerance: options.clockTolerance ?? 0,
+      requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+    }));
+  } catch (error) {
+    throw toInvalidToken(error);
+  }
+  if (!isCountersignClaims(payload)) throw new InvalidTokenError('claims', 'The access token does not carry the Countersign claims');
+  return payload;
+}
+
+function toInvalidToken(error: unknown): Error {
+  if (error instanceof CountersignError) return error;
+  if (error instanceof errors.JWTExpired) return new InvalidTokenError('expired', 'The access token has expired', { cause: error });
+  if (
+    error instanceof errors.JWSSignatureVerificationFailed ||
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
+    return new InvalidTokenError('signature', 'The access token signature does not verify against the issuer keys', { cause: error });
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return new InvalidTokenError('claims', `The access token was refused: ${error.message}`, { cause: error });
+  }
+  if (error instanceof errors.JOSEError) return new InvalidTokenError('malformed', 'The access token is malformed', { cause: error });
+  // jose throws TypeError for inputs it cannot even parse.
+  if (error instanceof TypeError) return new InvalidTokenError('malformed', 'The access token is malformed', { cause: error });
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isStoreRef = (value: unknown) => isObject(value) && isString(value.id) && typeof value.slug === 'string';
+
+/** Only what decisions rest on is checked: a token that fails here was not minted by a Countersign issuer. */
+function isCountersignClaims(payload: JWTPayload): payload is JWTPayload & CountersignClaims {
+  const p = payload as Record<string, unknown>;
+  if (p.aud !== 'storefront' && p.aud !== 'backoffice') return false;
+  if (!isString(p.client_id) || typeof p.scope !== 'string' || typeof p.test !== 'boolean') return false;
+  const application = p.application;
+  if (!isObject(application) || !isString(application.kind)) return false;
+  if (p.store !== undefined && !isStoreRef(p.store)) return false;
+  if (p.stores !== undefined && !(Array.isArray(p.stores) && p.stores.every(isStoreRef))) return false;
+  if (p.market !== undefined) {
+    const market = p.market;
+    if (!isObject(market) || !isString(market.id) || !Array.isArray(market.stock_location_ids)) return false;
+  }
+  if (p.grant_id !== undefined && !isString(p.grant_id)) return false;
+  return true;
+}
