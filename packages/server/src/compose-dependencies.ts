@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import type { Config } from './config/load-config';
 import { cachedDirectories } from './core/cached-directories';
 import { ChangeHub } from './core/change-hub';
@@ -42,6 +43,8 @@ export interface AppDependencies {
   readonly tokens: TokenServices;
   /** Token endpoint limit and failed-attempt guard (SPEC §3); on Redis when REDIS_URL is set. */
   readonly rateLimiting: RateLimiting;
+  /** Signs the session and CSRF cookies. */
+  readonly cookieSecret: string;
 }
 
 /** Derives the keys from the key-encryption key and loads (or, on first start, creates) the signing keys. */
@@ -60,6 +63,7 @@ export async function composeDependencies(config: Config, storage: Storage, cloc
     config.clientCacheTtl,
   );
   const rateLimiting = createRateLimiting(config, clock);
+  const cookieSecret = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), 'countersign/cookies/v1', 32)).toString('base64url');
   const grants: GrantServices = {
     issuer: config.issuer,
     clock,
@@ -103,5 +107,6 @@ export async function composeDependencies(config: Config, storage: Storage, cloc
     provisioning,
     tokens,
     rateLimiting,
+    cookieSecret,
   };
 }

@@ -76,6 +76,12 @@ async function serve(deps: AppDependencies): Promise<void> {
   // Follow rotations made by other instances (or the CLI); the next key is published ahead of use.
   const reload = setInterval(() => deps.keyRing.load().catch((err) => app.log.error({ err }, 'signing key reload failed')), 60_000);
   reload.unref();
+  // Expired denylist entries, assertion ids, grace-window copies, refresh tokens and codes.
+  const sweep = setInterval(() => {
+    const now = deps.clock.now();
+    Promise.all([deps.grants.grants.sweep(now), deps.grants.codes.sweep(now)]).catch((err) => app.log.error({ err }, 'sweep failed'));
+  }, 600_000);
+  sweep.unref();
   await app.listen({ host: config.host, port: config.port });
 
   const lines = [
@@ -95,6 +101,7 @@ async function serve(deps: AppDependencies): Promise<void> {
 
   const stop = async () => {
     clearInterval(reload);
+    clearInterval(sweep);
     await app.close();
     await deps.rateLimiting.close();
     await deps.storage.close();

@@ -40,7 +40,7 @@ export interface RotationPlan {
 
 /** Signing keys at rest. Implemented by storage/signing-key-repository.ts. */
 export interface SigningKeyStore {
-  /** The next and current keys, and retired keys whose publish_until is still ahead of `now`. */
+  /** The next and current keys, retired keys whose publish_until is still ahead of `now`, and retired keys an unrevoked API key names (SPEC §4). */
   listPublishable(now: number): Promise<StoredSigningKey[]>;
   /** Inserts a key; `false` when another instance already holds that status (first start races). */
   insert(key: StoredSigningKey): Promise<boolean>;
@@ -74,6 +74,8 @@ export interface OAuthClient {
   readonly expiresIn: number | null;
   readonly jwks: { keys: Record<string, unknown>[] } | null;
   readonly passwordGrant: boolean;
+  /** Apps only: the user who registered it (shown on the consent page). */
+  readonly ownerUserId: string | null;
 }
 
 export interface ClientDirectory {

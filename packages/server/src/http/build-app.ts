@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../compose-dependencies';
 import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
 import { appExchangeRoutes } from './app-exchange-routes';
+import { authorizeRoutes } from './authorize-routes';
 import { mapError } from './error-mapper';
 import { registerFormBodyParser } from './form-body-parser';
 import { healthRoutes } from './health-routes';
@@ -34,11 +37,21 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
     requestIdHeader: false,
     bodyLimit: 256 * 1024,
     forceCloseConnections: true,
+    // The router's own errors (a malformed %-escape) never reach setErrorHandler and echo the path,
+    // which for the app exchange holds the code.
+    frameworkErrors: (error, request, reply) => mapError(error, request, reply),
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   registerFormBodyParser(app);
+  // Signed cookies (sessions, CSRF secret) under a key derived from the key-encryption key.
+  await app.register(fastifyCookie, { secret: deps.cookieSecret });
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'cs_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: deps.config.env === 'production' },
+  });
   app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
@@ -56,6 +69,7 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
   await app.register(tokenRoutes, { deps });
   await app.register(revocationRoutes, { deps });
   await app.register(introspectionRoutes, { deps });
+  await app.register(authorizeRoutes, { deps });
   await app.register(appExchangeRoutes, { deps });
   return app;
 }

@@ -31,6 +31,7 @@ export function clientDirectoryRepository(db: Kysely<Database>): ClientDirectory
           expiresIn: credential.expires_in,
           jwks: credential.jwks ? JSON.parse(credential.jwks) : null,
           passwordGrant: credential.password_grant === 1,
+          ownerUserId: null,
         } satisfies OAuthClient;
       }
       const app = await db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirst();
@@ -51,6 +52,7 @@ export function clientDirectoryRepository(db: Kysely<Database>): ClientDirectory
         expiresIn: null,
         jwks: null,
         passwordGrant: false,
+        ownerUserId: app.owner_user_id,
       } satisfies OAuthClient;
     },
   };

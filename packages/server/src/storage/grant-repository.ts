@@ -119,6 +119,20 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
       return row && toGrant(row, await storeIdsOf(id));
     },
 
+    async liveGrantStoreSets(clientId, owner, scope, now) {
+      const candidates = await db
+        .selectFrom('grants')
+        .select('id')
+        .where('client_id', '=', clientId)
+        .where('owner_type', '=', owner.type)
+        .where('owner_id', '=', owner.id)
+        .where('scope', '=', scope)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', toIso(now))
+        .execute();
+      return Promise.all(candidates.map(({ id }) => storeIdsOf(id)));
+    },
+
     async findRefreshToken(tokenHash) {
       const row = await db
         .selectFrom('refresh_tokens as rt')

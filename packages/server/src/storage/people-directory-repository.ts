@@ -32,6 +32,18 @@ export function peopleDirectoryRepository(db: Kysely<Database>): PeopleDirectory
         .executeTakeFirst();
       return row && toCustomer(row);
     },
+    async findUser(id) {
+      const row = await db.selectFrom('users').select(['id', 'email', 'name', 'password_hash']).where('id', '=', id).executeTakeFirst();
+      return row && { id: row.id, email: row.email, name: row.name, passwordHash: row.password_hash };
+    },
+    async findUserByEmail(email) {
+      const row = await db
+        .selectFrom('users')
+        .select(['id', 'email', 'name', 'password_hash'])
+        .where('email', '=', email.toLowerCase())
+        .executeTakeFirst();
+      return row && { id: row.id, email: row.email, name: row.name, passwordHash: row.password_hash };
+    },
     async findRole(storeId, userId) {
       const row = await db
         .selectFrom('memberships')

@@ -1,6 +1,7 @@
 import type { OAuthClient } from '../ports';
 import type { ParsedScope } from '../scopes/parse-scope';
 import type { AuthorizationSide } from './authorization-side';
+import { redirectUrl } from './redirect-url';
 
 /** An authorization request that passed every check that can run before sign-in. */
 export interface AuthorizationRequest {
@@ -13,15 +14,20 @@ export interface AuthorizationRequest {
   readonly scope: ParsedScope;
 }
 
-/** A problem that is reported by redirecting back to the client (RFC 6749 §4.1.2.1, RFC 9207 `iss`). */
+/**
+ * A problem reported by redirecting back to the client (RFC 6749 §4.1.2.1) with `error`,
+ * `error_description`, `state` and `iss` (RFC 9207). `location` is the complete URL.
+ */
 export class AuthorizationRedirectError extends Error {
+  readonly location: string;
   constructor(
-    readonly redirectUri: string,
-    readonly state: string | undefined,
+    target: { redirectUri: string; state: string | undefined },
     readonly error: string,
-    readonly description: string,
+    description: string,
+    issuer: string,
   ) {
     super(description);
     this.name = 'AuthorizationRedirectError';
+    this.location = redirectUrl(target.redirectUri, { error, error_description: description, state: target.state, iss: issuer });
   }
 }

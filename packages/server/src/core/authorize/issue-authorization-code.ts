@@ -30,13 +30,3 @@ export async function issueAuthorizationCode(
   });
   return redirectUrl(request.redirectUri, { code, state: request.state, iss: services.issuer });
 }
-
-/** Deny (or any error after sign-in): back to the client with `error`, `state` and `iss`. */
-export function authorizationErrorRedirect(
-  request: Pick<AuthorizationRequest, 'redirectUri' | 'state'>,
-  error: string,
-  description: string,
-  issuer: string,
-): string {
-  return redirectUrl(request.redirectUri, { error, error_description: description, state: request.state, iss: issuer });
-}

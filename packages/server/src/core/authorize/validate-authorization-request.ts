@@ -17,7 +17,7 @@ export type AuthorizationQuery = Readonly<Record<string, string | undefined>>;
 export async function validateAuthorizationRequest(
   query: AuthorizationQuery,
   side: AuthorizationSide,
-  deps: { clients: ClientDirectory; markets: MarketDirectory },
+  deps: { clients: ClientDirectory; markets: MarketDirectory; issuer: string },
 ): Promise<AuthorizationRequest> {
   const client = await checkClient(query.client_id, side, deps.clients);
   const { redirectUri, sent } = checkRedirectUri(client, query.redirect_uri);
@@ -29,7 +29,8 @@ export async function validateAuthorizationRequest(
     const scope = await checkScope(client, query.scope, deps.markets);
     return { client, side, redirectUri, redirectUriSent: sent, state: query.state, codeChallenge, scope };
   } catch (error) {
-    if (error instanceof OAuthError) throw new AuthorizationRedirectError(redirectUri, query.state, error.code, error.description);
+    if (error instanceof OAuthError)
+      throw new AuthorizationRedirectError({ redirectUri, state: query.state }, error.code, error.description, deps.issuer);
     throw error;
   }
 }

@@ -63,6 +63,8 @@ export interface GrantStore {
   /** The grant, its stores and (optionally) its first refresh token, in one transaction. */
   create(grant: Grant, refresh: NewRefreshToken | null): Promise<void>;
   findGrant(id: string): Promise<Grant | undefined>;
+  /** The store sets of the person's live grants of this client with exactly this scope (consent reuse). */
+  liveGrantStoreSets(clientId: string, owner: Owner, scope: string, now: number): Promise<string[][]>;
   findRefreshToken(tokenHash: string): Promise<StoredRefreshToken | undefined>;
   /**
    * One transaction: mark the old token used (only if it is still unused: exactly one caller wins a

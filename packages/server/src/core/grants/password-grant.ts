@@ -3,13 +3,11 @@ import type { OAuthClient } from '../ports';
 import { failedAttemptKeys } from '../rate-limit/failed-attempt-keys';
 import { parseScope } from '../scopes/parse-scope';
 import { resolveScope } from '../scopes/resolve-scope';
-import { passwordHasher } from '../secrets/password-hasher';
+import { checkPassword } from '../secrets/password-hasher';
 import type { GrantServices } from './grant-services';
 import { issueOwnerTokens } from './issue-owner-tokens';
 import type { TokenRequestContext } from './token-request-context';
 import type { TokenParams, TokenResponse } from './token-response';
-
-let decoyHash: Promise<string> | undefined;
 
 /**
  * RFC 6749 §4.3 for sales channels: a shopper's email and password (SPEC §3). Failed sign-ins are
@@ -34,9 +32,7 @@ export async function passwordGrant(
   await services.failedAttempts.check(throttleKeys);
 
   const customer = await services.people.findCustomerByEmail(store.id, client.mode, email);
-  decoyHash ??= passwordHasher.hash('decoy password, never matches anything real');
-  const matches = await passwordHasher.verify(password, customer?.passwordHash ?? (await decoyHash));
-  if (!customer || !matches) {
+  if (!customer || !(await checkPassword(password, customer.passwordHash))) {
     await services.failedAttempts.recordFailure(throttleKeys);
     throw new InvalidGrantError('The email or password is wrong');
   }

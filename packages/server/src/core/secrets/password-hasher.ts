@@ -30,3 +30,15 @@ export const passwordHasher = {
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   },
 };
+
+let decoy: Promise<string> | undefined;
+
+/**
+ * Checks a password against a stored hash, or against a decoy when there is no account, so that an
+ * unknown email costs the same time as a wrong password (SPEC §3).
+ */
+export async function checkPassword(password: string, stored: string | undefined): Promise<boolean> {
+  decoy ??= passwordHasher.hash('decoy password, never matches anything real');
+  const matches = await passwordHasher.verify(password, stored ?? (await decoy));
+  return matches && stored !== undefined;
+}
