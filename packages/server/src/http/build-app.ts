@@ -4,6 +4,7 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../compose-dependencies';
 import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
+import { referenceApiRoutes } from '../reference-api/reference-api-routes';
 import { appExchangeRoutes } from './app-exchange-routes';
 import { authorizeRoutes } from './authorize-routes';
 import { mapError } from './error-mapper';
@@ -71,5 +72,6 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
   await app.register(introspectionRoutes, { deps });
   await app.register(authorizeRoutes, { deps });
   await app.register(appExchangeRoutes, { deps });
+  await app.register(referenceApiRoutes, { deps });
   return app;
 }

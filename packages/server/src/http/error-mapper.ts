@@ -153,7 +153,10 @@ function guardErrorResponse(error: CountersignError, reply: FastifyReply): Fasti
   let status = 503;
   if (error instanceof InvalidTokenError) {
     status = 401;
-    reply.header('www-authenticate', error.reason === 'missing' ? 'Bearer realm="countersign"' : 'Bearer realm="countersign", error="invalid_token"');
+    reply.header(
+      'www-authenticate',
+      error.reason === 'missing' ? 'Bearer realm="countersign"' : 'Bearer realm="countersign", error="invalid_token"',
+    );
   } else if (error instanceof ForbiddenError) {
     status = 403;
     if (error.reason === 'scope') {
@@ -163,6 +166,6 @@ function guardErrorResponse(error: CountersignError, reply: FastifyReply): Fasti
   const code = status === 401 ? 'INVALID_TOKEN' : reasonCode(status);
   return reply
     .code(status)
-    .type('application/vnd.api+json')
-    .send({ errors: [{ status: String(status), code, title: error.code, detail: error.message }] });
+    .type('application/vnd.api+json') // bytes: Fastify would add a charset parameter, which JSON:API forbids
+    .send(Buffer.from(JSON.stringify({ errors: [{ status: String(status), code, title: error.code, detail: error.message }] })));
 }

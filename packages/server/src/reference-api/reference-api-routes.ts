@@ -1,0 +1,54 @@
+import type { CountersignClaims } from '@countersign/client';
+import { tokenStoreIds } from '@countersign/client';
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppDependencies } from '../compose-dependencies';
+import { RecordNotFoundError } from '../core/record-errors';
+import type { Mode } from '../storage/database-schema';
+import { referenceApiRepository, type SellableIn } from '../storage/reference-api-repository';
+import { marketResource, sendDocument, skuResource, storeResource } from './json-api';
+import { referenceApiGuard } from './reference-api-guard';
+
+const modeOf = (claims: CountersignClaims): Mode => (claims.test ? 'test' : 'live');
+
+/** A token restricted to a market sees only what is sellable there (SPEC §6); its claim says where. */
+const sellableIn = (claims: CountersignClaims): SellableIn | undefined =>
+  claims.market && { priceListId: claims.market.price_list_id, stockLocationIds: claims.market.stock_location_ids };
+
+/**
+ * The reference commerce API (SPEC §6): a small resource server that checks tokens with the SDK's
+ * guard, as a customer's service would. The storefront API (`/api/...`) takes sales-channel tokens,
+ * the back-office API (`/{prefix}/api/...`) every other kind; the guard's errors become 401 and 403
+ * in http/error-mapper.ts. Every list is bounded by the token's stores and mode.
+ */
+export const referenceApiRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = async (app, { deps }) => {
+  const guard = referenceApiGuard(deps);
+  const records = referenceApiRepository(deps.storage.db);
+  const backoffice = `/${deps.config.backofficePrefix}/api`;
+
+  // Storefront: no permission scope needed; a sales-channel token always names its market.
+  app.get('/api/skus', async (request, reply) => {
+    const claims = await guard.check(request.headers.authorization, { audience: 'storefront' });
+    const skus = await records.listSkus(tokenStoreIds(claims), modeOf(claims), sellableIn(claims));
+    return sendDocument(reply, skus.map(skuResource));
+  });
+
+  app.get<{ Params: { id: string } }>(`${backoffice}/stores/:id`, async (request, reply) => {
+    await guard.check(request.headers.authorization, { audience: 'backoffice', scopes: ['stores.view'], storeId: request.params.id });
+    const store = await records.findStore(request.params.id);
+    if (!store) throw new RecordNotFoundError('store', request.params.id);
+    return sendDocument(reply, storeResource(store));
+  });
+
+  app.get(`${backoffice}/markets`, async (request, reply) => {
+    const claims = await guard.check(request.headers.authorization, { audience: 'backoffice', scopes: ['stores.view'] });
+    const markets = await records.listMarkets(tokenStoreIds(claims), modeOf(claims));
+    return sendDocument(reply, markets.map(marketResource));
+  });
+
+  // A back-office token restricted to a market is held to it too: a restriction narrows whatever it is on.
+  app.get(`${backoffice}/skus`, async (request, reply) => {
+    const claims = await guard.check(request.headers.authorization, { audience: 'backoffice', scopes: ['stores.products.view'] });
+    const skus = await records.listSkus(tokenStoreIds(claims), modeOf(claims), sellableIn(claims));
+    return sendDocument(reply, skus.map(skuResource));
+  });
+};
