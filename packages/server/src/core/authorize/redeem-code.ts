@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Grant } from '../grants/grant-store';
-import { mayRefresh, newRefreshToken } from '../grants/issue-owner-tokens';
+import { mayRefresh, newGrant, newRefreshToken } from '../grants/issue-owner-tokens';
 import { ownerScopeContext } from '../grants/owner-scope-context';
 import type { OAuthClient } from '../ports';
-import { newId } from '../secrets/random-alphanumeric';
 import type { AuthorizeServices } from './authorize-services';
 import type { StoreSummary } from './store-directory';
 
@@ -73,19 +72,14 @@ export async function redeemCode(
     stores = await services.stores.findStores(stored.storeIds);
   }
 
-  const grant: Grant = {
-    id: newId(services.random),
-    clientId: client.clientId,
-    clientRecordId: client.id,
-    clientKind: client.kind,
-    mode: client.mode,
-    owner: stored.owner,
-    storeIds: stores.map((s) => s.id),
-    scope: stored.scope,
-    createdAt: now,
-    expiresAt: now + services.grantMaxAgeSeconds * 1000,
-    revokedAt: null,
-  };
+  const grant = newGrant(
+    client,
+    stored.owner,
+    stores.map((s) => s.id),
+    stored.scope,
+    services,
+    now,
+  );
   const refresh = mayRefresh(client) ? newRefreshToken(services, now, grant.expiresAt) : undefined;
   const outcome = await services.codes.redeem(codeHash, now, grant, refresh?.record ?? null, apiKeyKid);
   if (outcome === 'already_used') return replayed((await services.codes.find(codeHash))?.grantId ?? null, services, now);

@@ -24,6 +24,30 @@ export function newRefreshToken(services: GrantServices, now: number, grantExpir
   };
 }
 
+/** A new live grant: it lasts COUNTERSIGN_GRANT_MAX_AGE at most (SPEC §3). */
+export function newGrant(
+  client: OAuthClient,
+  owner: Owner,
+  storeIds: readonly string[],
+  scope: string,
+  services: GrantServices,
+  now: number,
+): Grant {
+  return {
+    id: newId(services.random),
+    clientId: client.clientId,
+    clientRecordId: client.id,
+    clientKind: client.kind,
+    mode: client.mode,
+    owner,
+    storeIds,
+    scope,
+    createdAt: now,
+    expiresAt: now + services.grantMaxAgeSeconds * 1000,
+    revokedAt: null,
+  };
+}
+
 /** Whether this kind of client gets refresh tokens at all (SPEC §3: only kinds that may use the grant). */
 export const mayRefresh = (client: OAuthClient): boolean => grantKinds.refresh_token.includes(client.kind);
 
@@ -76,19 +100,7 @@ export async function issueOwnerTokens(
 ): Promise<TokenResponse> {
   if (!mayRefresh(client)) return ownerAccessToken(client, owner, resolved, undefined, services, extra);
   const now = services.clock.now();
-  const grant: Grant = {
-    id: newId(services.random),
-    clientId: client.clientId,
-    clientRecordId: client.id,
-    clientKind: client.kind,
-    mode: client.mode,
-    owner,
-    storeIds: client.store ? [client.store.id] : [],
-    scope: resolved.scope,
-    createdAt: now,
-    expiresAt: now + services.grantMaxAgeSeconds * 1000,
-    revokedAt: null,
-  };
+  const grant = newGrant(client, owner, client.store ? [client.store.id] : [], resolved.scope, services, now);
   const refresh = newRefreshToken(services, now, grant.expiresAt);
   const response = ownerAccessToken(client, owner, resolved, grant.id, services, extra);
   await services.grants.create(grant, refresh.record);
