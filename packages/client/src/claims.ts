@@ -22,7 +22,8 @@ export interface CountersignClaims {
   /** The owner's id, or the client id when the token acts for no person. */
   readonly sub: string;
   readonly aud: Audience;
-  readonly exp: number;
+  /** Absent only on an app's API key (SPEC §4), which lives until its grant is revoked. */
+  readonly exp?: number;
   readonly iat: number;
   readonly jti: string;
   readonly client_id: string;

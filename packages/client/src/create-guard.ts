@@ -45,6 +45,8 @@ export interface Guard {
  * const guard = createGuard({
  *   issuer: 'https://auth.example',
  *   jwksUri: 'https://auth.example/.well-known/jwks.json',
+ *   isRevoked: async (claims) => revokedJtis.has(claims.jti) || revokedGrants.has(claims.grant_id ?? ''),
+ *   apiKeys: true, // apps' API keys too: only with isRevoked
  * });
  *
  * const claims = await guard.check(request.headers.authorization, {
@@ -54,6 +56,8 @@ export interface Guard {
  * });
  */
 export function createGuard(options: GuardOptions): Guard {
+  // SPEC §4: an API key has no expiry, so a guard without revocation data must never accept one.
+  if (options.apiKeys && !options.isRevoked) throw new TypeError('apiKeys needs isRevoked: an API key is valid until revoked');
   const keys = keySource(options);
   return {
     async check(authorization, requirement) {

@@ -1,10 +1,15 @@
-import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { CountersignClaims } from './claims';
 import { CountersignError, InvalidTokenError } from './errors';
 import { type KeySourceOptions, keySource } from './key-source';
 
 /** The algorithms Countersign signs with (SPEC §4); HMAC and `none` are never accepted. */
 const ALGORITHMS = ['ES256', 'RS256', 'RS512', 'EdDSA'];
+
+/** RFC 9068 §2.1. */
+const ACCESS_TOKEN_TYP = 'at+jwt';
+/** An app's API key (SPEC §4): never `at+jwt`, so that nothing expecting expiring tokens takes one by mistake. */
+const API_KEY_TYP = 'api-key+jwt';
 
 export interface VerifyTokenOptions extends KeySourceOptions {
   /** The issuer, exactly as in its metadata (`COUNTERSIGN_ISSUER`): `iss` must equal it byte for byte. */
@@ -13,11 +18,18 @@ export interface VerifyTokenOptions extends KeySourceOptions {
   readonly now?: () => number;
   /** Seconds of leeway on `exp` and `iat` for clocks that drift (default 0). */
   readonly clockTolerance?: number;
+  /**
+   * Also accept apps' API keys (header `typ: api-key+jwt`, no `exp`, with `grant_id` and `stores`).
+   * An API key lives until its grant is revoked, so only turn this on where revocation is checked
+   * (`createGuard` insists on `isRevoked`). Default `false`: access tokens only.
+   */
+  readonly apiKeys?: boolean;
 }
 
 /**
  * Verifies a Countersign access token (RFC 9068): the signature against the issuer's JWKS, header
- * `typ: at+jwt`, `iss`, `exp`, and the shape of the claims of SPEC §4. It does not decide whether the
+ * `typ: at+jwt`, `iss`, `exp`, and the shape of the claims of SPEC §4 (with `apiKeys: true`, also an
+ * app's API key: `typ: api-key+jwt`, no `exp`). It does not decide whether the
  * token may do anything: that is `createGuard`'s job (audience, scopes, store, mode, revocation).
  *
  * @throws {InvalidTokenError} `code: 'invalid_token'` for a malformed, expired, badly signed,
@@ -41,22 +53,26 @@ export async function verifyToken(token: string, options: VerifyTokenOptions): P
 export async function verifyWithKeys(
   token: string,
   keys: JWTVerifyGetKey,
-  options: Pick<VerifyTokenOptions, 'issuer' | 'now' | 'clockTolerance'>,
+  options: Pick<VerifyTokenOptions, 'issuer' | 'now' | 'clockTolerance' | 'apiKeys'>,
 ): Promise<CountersignClaims> {
   if (typeof token !== 'string' || token.length === 0) throw new InvalidTokenError('missing', 'No access token');
   let payload: JWTPayload;
+  let apiKey = false;
   try {
+    // The header picks the rules; jwtVerify then checks that same typ against the signed header.
+    apiKey = options.apiKeys === true && decodeProtectedHeader(token).typ === API_KEY_TYP;
     ({ payload } = await jwtVerify(token, keys, {
       issuer: options.issuer,
-      typ: 'at+jwt',
+      typ: apiKey ? API_KEY_TYP : ACCESS_TOKEN_TYP,
       algorithms: ALGORITHMS,
       currentDate: new Date((options.now ?? Date.now)()),
       clockTolerance: options.clockTolerance ?? 0,
-      requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+      requiredClaims: apiKey ? ['sub', 'iat', 'jti', 'grant_id', 'stores'] : ['sub', 'exp', 'iat', 'jti'],
     }));
   } catch (error) {
     throw toInvalidToken(error);
   }
+  if (apiKey && payload.exp !== undefined) throw new InvalidTokenError('claims', 'An API key never carries exp');
   if (!isCountersignClaims(payload)) throw new InvalidTokenError('claims', 'The access token does not carry the Countersign claims');
   return payload;
 }

@@ -119,6 +119,39 @@ describe('createGuard', () => {
     await forbidden(await bearer(appToken), { audience: 'backoffice', storeId: 'store-3' }, 'store');
   });
 
+  test('a guard that accepts API keys must check revocation (SPEC §4: they never expire)', () => {
+    assert.throws(() => createGuard({ issuer: ISSUER, jwks: () => key.jwks, apiKeys: true }), TypeError);
+  });
+
+  test('an API key through the guard: its stores, and revoked with its grant', async () => {
+    const apiGuard = createGuard({
+      issuer: ISSUER,
+      jwks: () => key.jwks,
+      now: () => NOW,
+      apiKeys: true,
+      isRevoked: (c) => revoked.has(c.grant_id ?? ''),
+    });
+    const apiKey = `Bearer ${await sign(
+      key,
+      backofficeClaims({
+        exp: undefined,
+        store: undefined,
+        stores: [{ id: 'store-9', slug: 'nine' }],
+        grant_id: 'grant-api',
+        test: false,
+        application: { id: 'a', client_id: 'client-1', kind: 'app', public: false },
+      }),
+      { typ: 'api-key+jwt' },
+    )}`;
+    await apiGuard.check(apiKey, { audience: 'backoffice', scopes: ['stores.view'], storeId: 'store-9', mode: 'live' });
+    await assert.rejects(guard().check(apiKey, { audience: 'backoffice' }), InvalidTokenError);
+    revoked.add('grant-api');
+    await assert.rejects(
+      apiGuard.check(apiKey, { audience: 'backoffice' }),
+      (e: unknown) => e instanceof InvalidTokenError && e.reason === 'revoked',
+    );
+  });
+
   test('isRevoked is not asked about tokens refused before it', async () => {
     let asked = 0;
     const counting = createGuard({

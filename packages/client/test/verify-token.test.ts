@@ -114,6 +114,39 @@ describe('verifyToken', () => {
     await verifyToken(await sign(other, backofficeClaims()), opts);
   });
 
+  describe('API keys (SPEC §4)', () => {
+    const apiKeyClaims = (overrides: Record<string, unknown> = {}) =>
+      backofficeClaims({
+        exp: undefined,
+        store: undefined,
+        stores: [{ id: 'store-1', slug: 'shop' }],
+        grant_id: 'grant-1',
+        test: false,
+        application: { id: 'app-1', client_id: 'client-1', kind: 'app', public: false },
+        ...overrides,
+      });
+
+    test('accepted only when asked for: no exp, grant_id and stores', async () => {
+      const apiKey = await sign(key, apiKeyClaims(), { typ: 'api-key+jwt' });
+      const claims = await verifyToken(apiKey, { ...options(), apiKeys: true });
+      assert.equal(claims.exp, undefined);
+      assert.equal(claims.grant_id, 'grant-1');
+      await refused(apiKey, 'claims');
+    });
+
+    test('an API key with an exp, or without its grant, is not one', async () => {
+      await refused(await sign(key, apiKeyClaims({ exp: Math.floor(NOW / 1000) + 60 }), { typ: 'api-key+jwt' }), 'claims', {
+        apiKeys: true,
+      });
+      await refused(await sign(key, apiKeyClaims({ grant_id: undefined }), { typ: 'api-key+jwt' }), 'claims', { apiKeys: true });
+      await refused(await sign(key, apiKeyClaims({ stores: undefined }), { typ: 'api-key+jwt' }), 'claims', { apiKeys: true });
+    });
+
+    test('accepting API keys does not let an access token drop its exp', async () => {
+      await refused(await sign(key, apiKeyClaims()), 'claims', { apiKeys: true });
+    });
+  });
+
   test('exactly one key source', async () => {
     const token = await sign(key, backofficeClaims());
     await assert.rejects(verifyToken(token, { issuer: ISSUER }), TypeError);

@@ -5,6 +5,7 @@ import { newId } from '../src/core/secrets/random-alphanumeric';
 import type { AccessTokenSubject } from '../src/core/tokens/access-token-claims';
 import { cryptoRandom } from '../src/runtime/crypto-random';
 import type { Mode } from '../src/storage/database-schema';
+import { appExchangeWorld } from './support/app-exchange-world';
 import { shopWorld } from './support/shop-world';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -223,6 +224,24 @@ describe('reference commerce API (SPEC §6)', () => {
         markets.map((m: { relationships: { store: { data: { id: string } } } }) => m.relationships.store.data.id),
         [w.store.id],
       );
+    });
+  });
+
+  describe('apps’ API keys (SPEC §4)', () => {
+    test('an API key from the app exchange: live records of the chosen stores, 403 elsewhere, 401 once revoked', async () => {
+      const x = await appExchangeWorld(t);
+      const [first, second, unchosen] = x.stores;
+      await addSku(first.id, 'live', 'key-live');
+      await addSku(first.id, 'test', 'key-test');
+      const apiKey = await x.apiKey();
+      assert.equal((await get(`/admin/api/stores/${second.id}`, apiKey)).statusCode, 200);
+      assert.equal((await get(`/admin/api/stores/${unchosen.id}`, apiKey)).statusCode, 403);
+      assert.deepEqual(codes(await get('/admin/api/skus', apiKey)), ['key-live']);
+      assert.equal((await get('/api/skus', apiKey)).statusCode, 403, 'an app is back office');
+      assert.equal((await x.revoke(x.app, apiKey)).statusCode, 200);
+      const res = await get(`/admin/api/stores/${first.id}`, apiKey);
+      assert.equal(res.statusCode, 401);
+      assert.equal(res.headers['www-authenticate'], 'Bearer realm="countersign", error="invalid_token"');
     });
   });
 

@@ -12,6 +12,8 @@ export function referenceApiGuard(deps: AppDependencies): Guard {
     issuer: deps.config.issuer,
     jwks: () => JSON.parse(deps.keyRing.jwksJson()),
     now: () => deps.clock.now(),
+    // Apps' API keys (SPEC §4) are safe to take here: revocation is read in process, never stale.
+    apiKeys: true,
     isRevoked: async (claims: CountersignClaims) => {
       if (await grants.isAccessTokenRevoked(claims.jti)) return true;
       if (claims.grant_id === undefined) return false;
