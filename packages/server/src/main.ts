@@ -72,7 +72,7 @@ async function serve(deps: AppDependencies): Promise<void> {
   const { config } = deps;
   const app = await buildApp(deps);
   for (const warning of warnings) app.log.warn(warning);
-  const demo = config.demo ? await seedDemo(deps.provisioning, deps.random) : null;
+  const demo = config.demo ? await seedDemo(deps.provisioning, deps.random, config.issuer) : null;
   // Follow rotations made by other instances (or the CLI); the next key is published ahead of use.
   const reload = setInterval(() => deps.keyRing.load().catch((err) => app.log.error({ err }, 'signing key reload failed')), 60_000);
   reload.unref();

@@ -24,9 +24,9 @@ describe('demo seed (SPEC §9)', () => {
 
   test('seeds the demo store once, through the audited service; a second call returns null', async () => {
     const service = t.deps.provisioning;
-    const seed = await seedDemo(service, t.deps.random);
+    const seed = await seedDemo(service, t.deps.random, t.deps.config.issuer);
     assert.ok(seed);
-    assert.equal(await seedDemo(service, t.deps.random), null);
+    assert.equal(await seedDemo(service, t.deps.random, t.deps.config.issuer), null);
 
     const store = await get(`/stores/${seed.storeId}`);
     assert.deepEqual([store.slug, store.name, store.currency], ['demo', 'Demo Store', 'EUR']);

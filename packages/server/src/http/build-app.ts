@@ -7,6 +7,7 @@ import { provisioningTokenActor } from '../core/provisioning/provisioning-token-
 import { referenceApiRoutes } from '../reference-api/reference-api-routes';
 import { appExchangeRoutes } from './app-exchange-routes';
 import { authorizeRoutes } from './authorize-routes';
+import { demoRoutes } from './demo-routes';
 import { mapError } from './error-mapper';
 import { registerFormBodyParser } from './form-body-parser';
 import { healthRoutes } from './health-routes';
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
   await app.register(revocationRoutes, { deps });
   await app.register(introspectionRoutes, { deps });
   await app.register(authorizeRoutes, { deps });
+  if (deps.config.demo) await app.register(demoRoutes);
   await app.register(appExchangeRoutes, { deps });
   await app.register(referenceApiRoutes, { deps });
   return app;

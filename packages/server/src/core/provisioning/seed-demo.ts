@@ -18,7 +18,6 @@ export interface DemoSeed {
 }
 
 const SYSTEM: SystemActor = { kind: 'system' };
-const DEMO_REDIRECT_URI = 'http://127.0.0.1:4000/demo/callback';
 const STAFF_EMAIL = 'staff@demo.invalid';
 const CUSTOMER_EMAIL = 'shopper@demo.invalid';
 
@@ -27,7 +26,9 @@ const CUSTOMER_EMAIL = 'shopper@demo.invalid';
  * every record is validated and audited (actor `system`). Returns `null` when the store already
  * exists, including when another instance seeded it a moment earlier (its slug is unique).
  */
-export async function seedDemo(service: ProvisioningService, random: Random): Promise<DemoSeed | null> {
+export async function seedDemo(service: ProvisioningService, random: Random, issuer: string): Promise<DemoSeed | null> {
+  // The demo webapp comes back to the server's own demo callback page, which shows the code.
+  const DEMO_REDIRECT_URI = `${issuer}/demo/callback`;
   const stores = await service.list(SYSTEM, 'stores', undefined);
   if (stores.some((s) => s.slug === 'demo')) return null;
 
