@@ -323,3 +323,23 @@ describe('POST /oauth/token with client_credentials', () => {
     assert.equal(pre.headers['access-control-allow-headers'], 'Content-Type');
   });
 });
+
+describe('the token endpoint and cookies', () => {
+  test('never sets a cookie, not even a CSRF secret (cookies are scoped to the sign-in and consent pages)', async () => {
+    const t = await startTestApp();
+    try {
+      const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+      const integration = await f.credential((await f.store()).id, 'test', 'integration');
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { cookie: 'cs_staff=forged; cs_csrf=x' },
+        payload: { grant_type: 'client_credentials', client_id: integration.clientId, client_secret: integration.secret },
+      });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['set-cookie'], undefined);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
-import type {} from '@fastify/csrf-protection';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDependencies } from '../compose-dependencies';
 import { AuthorizationPageError } from '../core/authorize/authorization-page-error';
@@ -30,6 +31,14 @@ const descriptions = new Map<string, string>(permissionCatalog.map((p) => [p.sco
  * http/error-mapper.ts (`wire: 'page'`).
  */
 export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = async (app, { deps }) => {
+  // Signed cookies (sessions, the CSRF secret) under a key derived from the key-encryption key. Scoped
+  // to these pages: the token endpoint and the APIs never parse or set a cookie.
+  await app.register(fastifyCookie, { secret: deps.cookieSecret });
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'cs_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: deps.config.env === 'production' },
+  });
   const services = deps.grants;
   const issuer = deps.config.issuer;
   const secure = deps.config.env === 'production';

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fastifyCookie from '@fastify/cookie';
-import fastifyCsrf from '@fastify/csrf-protection';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../compose-dependencies';
 import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
@@ -47,13 +45,6 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
     reply.header('x-request-id', request.id);
   });
   registerFormBodyParser(app);
-  // Signed cookies (sessions, CSRF secret) under a key derived from the key-encryption key.
-  await app.register(fastifyCookie, { secret: deps.cookieSecret });
-  await app.register(fastifyCsrf, {
-    sessionPlugin: '@fastify/cookie',
-    cookieKey: 'cs_csrf',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: deps.config.env === 'production' },
-  });
   app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
