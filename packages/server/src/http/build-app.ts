@@ -41,8 +41,10 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
     // which for the app exchange holds the code.
     frameworkErrors: (error, request, reply) => mapError(error, request, reply),
   });
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: no promise per request on the hot path.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   registerFormBodyParser(app);
   app.setErrorHandler((error, request, reply) => mapError(error, request, reply));

@@ -7,8 +7,9 @@ import { noStore } from './no-store';
 
 /** `POST /oauth/revoke` (RFC 7009, SPEC §3): browsers may call it, like the token endpoint. */
 export const revocationRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = async (app, { deps }) => {
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     allowAnyOrigin(reply);
+    done();
   });
   registerPreflight(app, '/oauth/revoke', 'POST');
   app.post('/oauth/revoke', { config: { wire: 'oauth' } }, async (request, reply) => {

@@ -11,8 +11,9 @@ import { tokenRateLimit } from './token-rate-limit';
 /** `POST /oauth/token` and its alias `POST /oauth2-token` (SPEC §3). */
 export const tokenRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = async (app, { deps }) => {
   // In a hook rather than the handler so that error answers (a bad body included) carry it too.
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     allowAnyOrigin(reply);
+    done();
   });
   // After the CORS header, so that a browser can read the 429 too.
   app.addHook('onRequest', tokenRateLimit(deps.rateLimiting.tokenLimiter, deps.config));
