@@ -45,6 +45,10 @@ function configFromEnvironment(): Config {
 }
 
 async function main(): Promise<void> {
+  if (!['serve', 'migrate', 'rotate-keys'].includes(command)) {
+    console.error(`unknown command ${command}: use migrate, rotate-keys [--compromised], or nothing to serve`);
+    process.exit(2);
+  }
   const config = configFromEnvironment();
   const storage = await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, migrate: false });
   const applied = await migrateToLatest(storage);
@@ -60,10 +64,6 @@ async function main(): Promise<void> {
     await storage.close();
     await deps.rateLimiting.close();
     return;
-  }
-  if (command !== 'serve') {
-    console.error(`unknown command ${command}: use migrate, rotate-keys [--compromised], or nothing to serve`);
-    process.exit(2);
   }
   await serve(deps);
 }

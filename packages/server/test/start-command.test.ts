@@ -117,3 +117,45 @@ describe('the start command (SPEC §9)', () => {
     assert.match(stderr, /COUNTERSIGN_SIGNING_ALG: must be one of/);
   });
 });
+
+describe('the migrate and rotate-keys commands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'countersign-cli-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const env = {
+    COUNTERSIGN_SQLITE_PATH: join(dir, 'db.sqlite'),
+    COUNTERSIGN_KEY_ENCRYPTION_KEY: 'K'.repeat(43),
+    COUNTERSIGN_ADMIN_TOKEN: 'cli-admin-token-0123456789abcdefghijklmnop',
+    COUNTERSIGN_ENV: 'development',
+    COUNTERSIGN_LOG_LEVEL: 'warn',
+  };
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+        cwd: serverDir,
+        env: { ...process.env, ...env },
+      });
+      let out = '';
+      child.stdout.on('data', (c) => {
+        out += c;
+      });
+      child.stderr.on('data', (c) => {
+        out += c;
+      });
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+
+  test('migrate applies the migrations once, then finds nothing to do; rotate-keys rotates and can drop a compromised key', async () => {
+    const first = await run(['migrate']);
+    assert.equal(first.code, 0, first.out);
+    assert.match(first.out, /applied: 0001-foundation/);
+    const second = await run(['migrate']);
+    assert.match(second.out, /the database is up to date/);
+    const rotated = await run(['rotate-keys']);
+    assert.equal(rotated.code, 0, rotated.out);
+    assert.match(rotated.out, /signing key rotated: \S+ → \S+$/m);
+    const compromised = await run(['rotate-keys', '--compromised']);
+    assert.match(compromised.out, /\(old key dropped\)/);
+    const unknown = await run(['frobnicate']);
+    assert.equal(unknown.code, 2);
+  });
+});
