@@ -80,7 +80,8 @@ export async function redeemCode(
     services,
     now,
   );
-  const refresh = mayRefresh(client) ? newRefreshToken(services, now, grant.expiresAt) : undefined;
+  // An API key (the app exchange) is the grant's only credential: no refresh token beside it.
+  const refresh = apiKeyKid === undefined && mayRefresh(client) ? newRefreshToken(services, now, grant.expiresAt) : undefined;
   const outcome = await services.codes.redeem(codeHash, now, grant, refresh?.record ?? null, apiKeyKid);
   if (outcome === 'already_used') return replayed((await services.codes.find(codeHash))?.grantId ?? null, services, now);
   return { grant, stores, refreshToken: refresh?.value };
