@@ -81,6 +81,8 @@ describe('GET /oauth2/{appId}/exchange/{code} (SPEC §3)', () => {
     assert.equal(grant.client_id, w.app.clientId);
     assert.equal(grant.revoked_at, null);
     assert.equal(grant.api_key_kid, header.kid, 'the grant records the kid that signed its API key');
+    const refreshTokens = await t.deps.storage.db.selectFrom('refresh_tokens').select('id').where('grant_id', '=', grant.id).execute();
+    assert.deepEqual(refreshTokens, [], 'an API key grant has no refresh token nobody received');
   });
 
   test('an API key is no access token: the access-token checks refuse it', async () => {
