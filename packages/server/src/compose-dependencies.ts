@@ -19,6 +19,7 @@ import { marketDirectoryRepository } from './storage/market-directory-repository
 import type { Storage } from './storage/open-storage';
 import { peopleDirectoryRepository } from './storage/people-directory-repository';
 import { provisioningRepository } from './storage/provisioning-repository';
+import { type ChangeChannel, connectRedisChangeChannel } from './storage/redis-change-channel';
 import { signingKeyRepository } from './storage/signing-key-repository';
 import { storeDirectoryRepository } from './storage/store-directory-repository';
 
@@ -45,15 +46,26 @@ export interface AppDependencies {
   readonly rateLimiting: RateLimiting;
   /** Signs the session and CSRF cookies. */
   readonly cookieSecret: string;
+  /** The change channel to the other instances (Redis pub/sub), when REDIS_URL is set. */
+  readonly changeChannel: ChangeChannel | undefined;
+  /** Closes what these dependencies opened besides the storage (Redis connections). */
+  close(): Promise<void>;
 }
 
 /** Derives the keys from the key-encryption key and loads (or, on first start, creates) the signing keys. */
-export async function composeDependencies(config: Config, storage: Storage, clock: Clock, random: Random): Promise<AppDependencies> {
+export async function composeDependencies(
+  config: Config,
+  storage: Storage,
+  clock: Clock,
+  random: Random,
+  onBackgroundError: (error: unknown) => void = () => {},
+): Promise<AppDependencies> {
   const kek = Buffer.from(config.keyEncryptionKey, 'base64url');
   const keyEncryptor = new KeyEncryptor(kek);
   const keyRing = new KeyRing(signingKeyRepository(storage.db), keyEncryptor, clock, config.signingAlg);
   await keyRing.load();
   const changes = new ChangeHub();
+  const changeChannel = config.redisUrl ? await connectRedisChangeChannel(config.redisUrl, changes, onBackgroundError) : undefined;
   const secretHasher = new SecretHasher(kek);
   const directories = cachedDirectories(
     clientDirectoryRepository(storage.db),
@@ -108,5 +120,9 @@ export async function composeDependencies(config: Config, storage: Storage, cloc
     tokens,
     rateLimiting,
     cookieSecret,
+    changeChannel,
+    async close() {
+      await Promise.all([rateLimiting.close(), changeChannel?.close()]);
+    },
   };
 }

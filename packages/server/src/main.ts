@@ -17,6 +17,8 @@ import { openStorage } from './storage/open-storage';
  */
 const [command = 'serve', ...args] = process.argv.slice(2);
 const warnings: string[] = [];
+/** Errors of background connections (Redis); logged by the app's logger once there is one. */
+let reportBackgroundError = (error: unknown) => console.error(error);
 
 function configFromEnvironment(): Config {
   const sqlitePath = process.env.COUNTERSIGN_SQLITE_PATH || './data/countersign.sqlite';
@@ -57,12 +59,12 @@ async function main(): Promise<void> {
     await storage.close();
     return;
   }
-  const deps = await composeDependencies(config, storage, systemClock, cryptoRandom);
+  const deps = await composeDependencies(config, storage, systemClock, cryptoRandom, (error) => reportBackgroundError(error));
   if (command === 'rotate-keys') {
     const result = await rotateKeys(deps, args.includes('--compromised'), 'cli');
     console.log(`signing key rotated: ${result.retired} → ${result.current}${args.includes('--compromised') ? ' (old key dropped)' : ''}`);
     await storage.close();
-    await deps.rateLimiting.close();
+    await deps.close();
     return;
   }
   await serve(deps);
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
 async function serve(deps: AppDependencies): Promise<void> {
   const { config } = deps;
   const app = await buildApp(deps);
+  reportBackgroundError = (err) => app.log.error({ err }, 'background error (Redis)');
   for (const warning of warnings) app.log.warn(warning);
   const demo = config.demo ? await seedDemo(deps.provisioning, deps.random, config.issuer) : null;
   // Follow rotations made by other instances (or the CLI); the next key is published ahead of use.
@@ -103,7 +106,7 @@ async function serve(deps: AppDependencies): Promise<void> {
     clearInterval(reload);
     clearInterval(sweep);
     await app.close();
-    await deps.rateLimiting.close();
+    await deps.close();
     await deps.storage.close();
     process.exit(0);
   };

@@ -1,23 +1,35 @@
-/** A record that changed, named by its provisioning collection (`credentials`, `markets`, ...). */
+/** A record that changed, named by its collection (`credentials`, `markets`, `grants`, ...). */
 export interface RecordChange {
   readonly collection: string;
   readonly id: string;
 }
 
 /**
- * In-process fan-out of record changes, told after a write commits, so that the token path's caches
- * drop stale entries at once on this instance. (Other instances follow through the change channel of
- * SPEC §4 once it exists; until then their caches expire by COUNTERSIGN_CLIENT_CACHE_TTL.)
+ * Fan-out of changes, told after a write commits, so that caches drop stale entries at once
+ * (SPEC §4's change channel). `publish` is for this instance's own changes: they reach the local
+ * listeners and every relay (the Redis channel to the other instances, when REDIS_URL is set).
+ * `deliver` is for changes another instance made: local listeners only, never relayed back.
  */
 export class ChangeHub {
   readonly #listeners = new Set<(change: RecordChange) => void>();
+  readonly #relays = new Set<(change: RecordChange) => void>();
 
   subscribe(listener: (change: RecordChange) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
+  relayTo(send: (change: RecordChange) => void): () => void {
+    this.#relays.add(send);
+    return () => this.#relays.delete(send);
+  }
+
   publish(change: RecordChange): void {
+    this.deliver(change);
+    for (const relay of this.#relays) relay(change);
+  }
+
+  deliver(change: RecordChange): void {
     for (const listener of this.#listeners) listener(change);
   }
 }

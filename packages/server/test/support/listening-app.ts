@@ -45,7 +45,7 @@ export async function startListeningApp(options: { dialect?: TestDialect; env?: 
     issuer,
     close: async () => {
       await app.close();
-      await deps.rateLimiting.close();
+      await deps.close();
       await storage.close();
     },
   };

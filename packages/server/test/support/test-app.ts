@@ -26,7 +26,7 @@ export async function startTestApp(options: { dialect?: TestDialect; env?: Recor
     clock,
     close: async () => {
       await app.close();
-      await deps.rateLimiting.close();
+      await deps.close();
       await storage.close();
     },
   };

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { ChangeHub, RecordChange } from '../core/change-hub';
+
+export interface ChangeChannel {
+  close(): Promise<void>;
+}
+
+const CHANNEL = 'countersign:changes';
+
+/**
+ * Connects the hub to the other instances over Redis pub/sub (SPEC §4): this instance's changes are
+ * published, the others' are delivered to the local listeners (the token path's caches, revocation
+ * checks). Messages carry the instance's id so that nothing is delivered twice. A lost message costs
+ * at most COUNTERSIGN_CLIENT_CACHE_TTL of staleness, which is why caches keep their short TTL.
+ */
+export async function connectRedisChangeChannel(
+  redisUrl: string,
+  hub: ChangeHub,
+  onError: (error: unknown) => void,
+  channel = CHANNEL,
+): Promise<ChangeChannel> {
+  const origin = randomUUID();
+  const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+  const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+  publisher.on('error', onError);
+  subscriber.on('error', onError);
+  subscriber.on('message', (_channel: string, message: string) => {
+    try {
+      const { o, c, i } = JSON.parse(message) as { o: string; c: string; i: string };
+      if (o !== origin && typeof c === 'string' && typeof i === 'string') hub.deliver({ collection: c, id: i });
+    } catch (error) {
+      onError(error);
+    }
+  });
+  await subscriber.subscribe(channel);
+  const detach = hub.relayTo((change: RecordChange) => {
+    publisher.publish(channel, JSON.stringify({ o: origin, c: change.collection, i: change.id })).catch(onError);
+  });
+  return {
+    async close() {
+      detach();
+      await Promise.allSettled([subscriber.quit(), publisher.quit()]);
+    },
+  };
+}

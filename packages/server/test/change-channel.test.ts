@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type AppDependencies, composeDependencies } from '../src/compose-dependencies';
+import { ChangeHub, type RecordChange } from '../src/core/change-hub';
+import { buildApp } from '../src/http/build-app';
+import { cryptoRandom } from '../src/runtime/crypto-random';
+import type { Storage } from '../src/storage/open-storage';
+import { connectRedisChangeChannel } from '../src/storage/redis-change-channel';
+import { redisReachable, TEST_REDIS_URL } from './support/redis-reachable';
+import { TestClock } from './support/test-clock';
+import { TEST_ADMIN_TOKEN, testConfig } from './support/test-config';
+import { openTestStorage } from './support/test-storage';
+
+const reachable = await redisReachable();
+
+async function until(condition: () => Promise<boolean>, ms = 2000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return condition();
+}
+
+describe('the change channel between instances (SPEC §4, Redis pub/sub)', { skip: !reachable }, () => {
+  test("one instance's change reaches the other's listeners once, and never comes back to its sender", async () => {
+    const channel = `countersign:test:${cryptoRandom.bytes(6).toString('hex')}`;
+    const a = new ChangeHub();
+    const b = new ChangeHub();
+    const seenA: RecordChange[] = [];
+    const seenB: RecordChange[] = [];
+    a.subscribe((c) => seenA.push(c));
+    b.subscribe((c) => seenB.push(c));
+    const errors: unknown[] = [];
+    const links = await Promise.all([a, b].map((hub) => connectRedisChangeChannel(TEST_REDIS_URL, hub, (e) => errors.push(e), channel)));
+    try {
+      a.publish({ collection: 'grants', id: 'g1' });
+      assert.ok(await until(async () => seenB.length === 1));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(seenB, [{ collection: 'grants', id: 'g1' }]);
+      assert.deepEqual(seenA, [{ collection: 'grants', id: 'g1' }], 'the sender must not get its own change twice');
+      assert.deepEqual(errors, []);
+    } finally {
+      await Promise.all(links.map((l) => l.close()));
+    }
+  });
+
+  describe('two instances on one database', () => {
+    let storage: Storage;
+    const instances: { deps: AppDependencies; app: Awaited<ReturnType<typeof buildApp>> }[] = [];
+    before(async () => {
+      storage = await openTestStorage('sqlite');
+      // A long cache TTL, so that only the channel can explain a fresh read.
+      const config = testConfig({ REDIS_URL: TEST_REDIS_URL, COUNTERSIGN_CLIENT_CACHE_TTL: '300' });
+      for (let i = 0; i < 2; i++) {
+        const deps = await composeDependencies(config, storage, new TestClock(), cryptoRandom);
+        instances.push({ deps, app: await buildApp(deps, { logger: false }) });
+      }
+    });
+    after(async () => {
+      for (const { app, deps } of instances) {
+        await app.close();
+        await deps.close();
+      }
+      await storage.close();
+    });
+
+    test("a credential deleted on one instance stops working on the other at once, despite the other's cache", async () => {
+      const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]];
+      const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+      const store = (
+        await b.app.inject({
+          method: 'POST',
+          url: '/provisioning/v1/stores',
+          headers: admin,
+          payload: { slug: 'twin', name: 'Twin', currency: 'EUR' },
+        })
+      ).json();
+      const credential = (
+        await b.app.inject({
+          method: 'POST',
+          url: `/provisioning/v1/stores/${store.id}/credentials`,
+          headers: admin,
+          payload: { mode: 'test', kind: 'integration', name: 'erp' },
+        })
+      ).json();
+      const ask = () =>
+        a.app.inject({
+          method: 'POST',
+          url: '/oauth/token',
+          payload: { grant_type: 'client_credentials', client_id: credential.client_id, client_secret: credential.client_secret },
+        });
+      assert.equal((await ask()).statusCode, 200, 'instance A has now cached the credential');
+      const deleted = await b.app.inject({
+        method: 'DELETE',
+        url: `/provisioning/v1/stores/${store.id}/credentials/${credential.id}`,
+        headers: admin,
+      });
+      assert.equal(deleted.statusCode, 204);
+      assert.ok(await until(async () => (await ask()).statusCode === 401, 1000), 'instance A still accepts a deleted credential');
+    });
+  });
+});
