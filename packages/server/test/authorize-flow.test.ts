@@ -133,6 +133,29 @@ describe('the authorization code flow (SPEC §3)', () => {
     assert.doesNotMatch(consent.body, /Change your stores/);
   });
 
+  test('the session and CSRF cookies are signed, HttpOnly and SameSite=Lax (Secure in production)', async () => {
+    const browser = new PageSession(t.app);
+    const page = await browser.get(authorizePath('/oauth/authorize', { client_id: webapp.clientId }));
+    const posted = await browser.post('/oauth/signin', {
+      ...PageSession.hiddenFields(page.body),
+      email: staff.email,
+      password: staff.password,
+    });
+    const cookies = [page.headers['set-cookie'], posted.headers['set-cookie']].flat().filter((c): c is string => typeof c === 'string');
+    for (const name of ['cs_csrf', 'cs_staff']) {
+      const cookie = cookies.find((c) => c.startsWith(`${name}=`));
+      assert.ok(cookie, `${name} was not set`);
+      assert.match(cookie!, /; HttpOnly/i);
+      assert.match(cookie!, /; SameSite=Lax/i);
+      assert.doesNotMatch(cookie!, /; Secure/i, 'plain http in tests');
+      assert.match(cookie!.split(';')[0]!, /\.[A-Za-z0-9+/=_%-]{20,}$/, `${name} is not signed`);
+    }
+    // A tampered session cookie is no session.
+    browser.cookies.set('cs_staff', `${browser.cookies.get('cs_staff')!.slice(0, -3)}abc`);
+    const again = await browser.get(authorizePath('/oauth/authorize', { client_id: webapp.clientId }));
+    assert.match(again.body, /name="audience"/, 'a tampered session must show the sign-in page');
+  });
+
   test('a wrong password brings the sign-in page back with an error (303, then the page)', async () => {
     const browser = new PageSession(t.app);
     const page = await browser.get(authorizePath('/oauth/authorize', { client_id: webapp.clientId }));
@@ -237,5 +260,22 @@ describe('the authorization code flow (SPEC §3)', () => {
       });
       assert.equal(new URL(noPkce.headers.location as string).searchParams.get('error'), 'invalid_request');
     });
+  });
+});
+
+describe('in production', () => {
+  test('page cookies are Secure', async () => {
+    const t = await startTestApp({ env: { COUNTERSIGN_ENV: 'production', COUNTERSIGN_ISSUER: 'https://auth.example' } });
+    try {
+      const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+      const store = await f.store();
+      const webapp = await f.credential(store.id, 'test', 'webapp', { redirectUris: ['https://backoffice.example/cb'] });
+      const page = await t.app.inject({ method: 'GET', url: authorizePath('/oauth/authorize', { client_id: webapp.clientId }) });
+      assert.equal(page.statusCode, 200);
+      const csrf = [page.headers['set-cookie']].flat().find((c) => typeof c === 'string' && c.startsWith('cs_csrf='));
+      assert.match(csrf as string, /; Secure/i);
+    } finally {
+      await t.close();
+    }
   });
 });
