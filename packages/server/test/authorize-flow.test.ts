@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Fixtures } from './support/fixtures';
+import { Fixtures } from './support/fixtures';
 import { PageSession } from './support/page-session';
 import { shopWorld } from './support/shop-world';
 import { startTestApp, type TestApp } from './support/test-app';
