@@ -20,17 +20,24 @@ export class RecordConflictError extends Error {
   }
 }
 
-export interface ValidationProblem {
-  /** JSON pointer into the request body, e.g. `/stock_location_ids/1`. */
-  readonly pointer: string;
+export type ValidationProblem = {
   readonly title: string;
   readonly detail: string;
-}
+} & (
+  | {
+      /** JSON pointer into the request body, e.g. `/stock_location_ids/1`. */
+      readonly pointer: string;
+    }
+  | {
+      /** A query parameter (JSON:API `source.parameter`: there is no body to point into). */
+      readonly parameter: string;
+    }
+);
 
 /** Every problem with a write, listed at once (SPEC §5: 422 listing every problem). */
 export class RecordValidationError extends Error {
   constructor(readonly problems: readonly ValidationProblem[]) {
-    super(problems.map((p) => `${p.pointer}: ${p.detail}`).join('; '));
+    super(problems.map((p) => `${'pointer' in p ? p.pointer : p.parameter}: ${p.detail}`).join('; '));
     this.name = 'RecordValidationError';
   }
 }

@@ -69,7 +69,7 @@ export function mapError(error: unknown, request: FastifyRequest, reply: Fastify
         code: 'VALIDATION_ERROR',
         title: p.title,
         detail: p.detail,
-        source: { pointer: p.pointer },
+        source: 'pointer' in p ? { pointer: p.pointer } : { parameter: p.parameter },
       })),
     });
   }

@@ -22,18 +22,6 @@ export const grantRoutes: FastifyPluginAsync<GrantRoutesOptions> = async (app, {
     const actor = await actorOf(request.headers.authorization);
     const filter = parseGrantListQuery(request.query);
     reply.header('cache-control', 'no-store');
-    if ('problems' in filter) {
-      // The provisioning 422 envelope; `source.parameter` because the problem is in the query string (JSON:API 1.1).
-      return reply.code(422).send({
-        errors: filter.problems.map((p) => ({
-          status: '422',
-          code: 'VALIDATION_ERROR',
-          title: p.title,
-          detail: p.detail,
-          source: { parameter: p.parameter },
-        })),
-      });
-    }
     return reply.send({ data: await service.listGrants(actor, filter) });
   });
 

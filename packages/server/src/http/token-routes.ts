@@ -23,7 +23,7 @@ export const tokenRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = async 
     app.post(path, { config: { wire: 'oauth' } }, async (request, reply) => {
       const params = oauthParams(request);
       const response = await handleTokenRequest(params, presentedClientFromRequest(request, params), deps.grants, {
-        clientAddress: rateLimitKey(requestClientAddress(request, trusted)),
+        clientAddress: () => rateLimitKey(requestClientAddress(request, trusted)),
       });
       return noStore(reply).send(response);
     });

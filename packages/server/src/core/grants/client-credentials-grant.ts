@@ -3,7 +3,7 @@ import { parseScope } from '../scopes/parse-scope';
 import { resolveScope } from '../scopes/resolve-scope';
 import { accessTokenLifetime } from '../tokens/token-lifetime';
 import type { GrantServices } from './grant-services';
-import type { TokenParams, TokenResponse } from './token-response';
+import { type TokenParams, type TokenResponse, tokenResponse } from './token-response';
 
 /**
  * RFC 6749 §4.4 for integrations and guest sales channels: the token acts for the client itself
@@ -28,11 +28,5 @@ export async function clientCredentialsGrant(client: OAuthClient, params: TokenP
     { issuer: services.issuer, client, mode: client.mode, scope: resolved.scope, store, market: resolved.market },
     accessTokenLifetime(client.kind, client.expiresIn),
   );
-  return {
-    access_token: issued.token,
-    token_type: 'Bearer',
-    expires_in: issued.expiresIn,
-    scope: resolved.scope,
-    created_at: issued.issuedAt,
-  };
+  return tokenResponse(issued, resolved.scope);
 }

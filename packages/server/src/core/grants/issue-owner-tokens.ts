@@ -5,7 +5,7 @@ import { accessTokenLifetime } from '../tokens/token-lifetime';
 import { grantKinds } from './grant-kinds';
 import type { GrantServices } from './grant-services';
 import type { Grant, Owner } from './grant-store';
-import type { TokenResponse } from './token-response';
+import { type TokenResponse, tokenResponse } from './token-response';
 
 const REFRESH_TOKEN_LIFETIME_MS = 14 * 24 * 3600 * 1000;
 
@@ -77,11 +77,7 @@ export function ownerAccessToken(
     accessTokenLifetime(client.kind, client.expiresIn),
   );
   return {
-    access_token: issued.token,
-    token_type: 'Bearer',
-    expires_in: issued.expiresIn,
-    scope: resolved.scope,
-    created_at: issued.issuedAt,
+    ...tokenResponse(issued, resolved.scope),
     owner_id: owner.id,
     owner_type: owner.type,
   };

@@ -28,7 +28,7 @@ export async function passwordGrant(
   const password = params.password;
   if (!email || password === undefined || password === '') throw new InvalidRequestError('username and password are required');
 
-  const throttleKeys = failedAttemptKeys('password', `${store.id}:${client.mode}:${email}`, context.clientAddress);
+  const throttleKeys = failedAttemptKeys('password', `${store.id}:${client.mode}:${email}`, context.clientAddress());
   await services.failedAttempts.check(throttleKeys);
 
   const customer = await services.people.findCustomerByEmail(store.id, client.mode, email);
