@@ -60,6 +60,7 @@ describe('GET /oauth2/{appId}/exchange/{code} (SPEC §3)', () => {
       typ: 'api-key+jwt',
       issuer: t.deps.config.issuer,
       audience: 'backoffice',
+      currentDate: new Date(t.clock.now()),
     });
     assert.equal(payload.exp, undefined, 'an API key has no exp');
     assert.equal(payload.sub, w.user.id);
@@ -380,7 +381,7 @@ describe('signing keys and API keys (SPEC §4)', async () => {
           set.keys.some((k: { kid: string }) => k.kid === kid),
           'the key of a live API key left the JWKS',
         );
-        await jwtVerify(apiKey, createLocalJWKSet(set), { typ: 'api-key+jwt' });
+        await jwtVerify(apiKey, createLocalJWKSet(set), { typ: 'api-key+jwt', currentDate: new Date(t.clock.now()) });
         assert.equal((await w.introspect(w.app, apiKey)).json().active, true);
 
         // Another rotation's cleanup keeps it too.

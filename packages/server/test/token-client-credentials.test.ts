@@ -28,7 +28,7 @@ describe('POST /oauth/token with client_credentials', () => {
     token({ grant_type: 'client_credentials', client_id: clientId, ...(scope === undefined ? {} : { scope }) });
   const verify = async (accessToken: string) => {
     const jwks = createLocalJWKSet((await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json());
-    return jwtVerify(accessToken, jwks, { issuer: 'http://127.0.0.1:4000', typ: 'at+jwt' });
+    return jwtVerify(accessToken, jwks, { issuer: 'http://127.0.0.1:4000', typ: 'at+jwt', currentDate: new Date(t.clock.now()) });
   };
 
   before(async () => {
