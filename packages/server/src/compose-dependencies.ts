@@ -5,6 +5,7 @@ import { ChangeHub } from './core/change-hub';
 import type { GrantServices } from './core/grants/grant-services';
 import { KeyEncryptor } from './core/keys/key-encryptor';
 import { KeyRing } from './core/keys/key-ring';
+import { type SignInSessions, signInSessions } from './core/people/sign-in-sessions';
 import type { Clock, Random } from './core/ports';
 import { ProvisioningService } from './core/provisioning/provisioning-service';
 import { SecretHasher } from './core/secrets/secret-hasher';
@@ -20,6 +21,7 @@ import type { Storage } from './storage/open-storage';
 import { peopleDirectoryRepository } from './storage/people-directory-repository';
 import { provisioningRepository } from './storage/provisioning-repository';
 import { type ChangeChannel, connectRedisChangeChannel } from './storage/redis-change-channel';
+import { signInSessionRepository } from './storage/sign-in-session-repository';
 import { signingKeyRepository } from './storage/signing-key-repository';
 import { storeDirectoryRepository } from './storage/store-directory-repository';
 
@@ -46,6 +48,8 @@ export interface AppDependencies {
   readonly rateLimiting: RateLimiting;
   /** Signs the session and CSRF cookies. */
   readonly cookieSecret: string;
+  /** Sessions of the sign-in pages (SPEC §3), kept in storage so that they can end. */
+  readonly sessions: SignInSessions;
   /** The change channel to the other instances (Redis pub/sub), when REDIS_URL is set. */
   readonly changeChannel: ChangeChannel | undefined;
   /** Closes what these dependencies opened besides the storage (Redis connections). */
@@ -104,10 +108,25 @@ export async function composeDependencies(
     changes,
     policy: config,
   });
-  const tokens: TokenServices = { clock, verifier: accessTokenVerifier, grants: grants.grants, hasher: secretHasher, changes };
+  const tokens: TokenServices = {
+    clock,
+    verifier: accessTokenVerifier,
+    grants: grants.grants,
+    clients: directories.clients,
+    hasher: secretHasher,
+    changes,
+  };
+  const sessions = signInSessions({
+    store: signInSessionRepository(storage.db),
+    hash: (value) => secretHasher.hash(value),
+    random,
+    clock,
+    people: grants.people,
+  });
   return {
     config,
     storage,
+    sessions,
     clock,
     random,
     keyEncryptor,

@@ -10,6 +10,7 @@ import { cryptoRandom } from './runtime/crypto-random';
 import { systemClock } from './runtime/system-clock';
 import { migrateToLatest } from './storage/migrate-to-latest';
 import { openStorage } from './storage/open-storage';
+import { sweepSessions } from './storage/sign-in-session-repository';
 
 /**
  * The only file that reads process.env: loadConfig → openStorage → buildApp → listen.
@@ -82,14 +83,16 @@ async function serve(deps: AppDependencies): Promise<void> {
   // Expired denylist entries, assertion ids, grace-window copies, refresh tokens and codes.
   const sweep = setInterval(() => {
     const now = deps.clock.now();
-    Promise.all([deps.grants.grants.sweep(now), deps.grants.codes.sweep(now)]).catch((err) => app.log.error({ err }, 'sweep failed'));
+    Promise.all([deps.grants.grants.sweep(now), deps.grants.codes.sweep(now), sweepSessions(deps.storage.db, now)]).catch((err) =>
+      app.log.error({ err }, 'sweep failed'),
+    );
   }, 600_000);
   sweep.unref();
   await app.listen({ host: config.host, port: config.port });
 
   const lines = [
     '',
-    `Countersign is listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+    `Countersign is listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${listeningPort(app, config.port)}`,
     `  issuer        ${config.issuer}`,
     `  metadata      ${config.issuer}/.well-known/oauth-authorization-server`,
     `  JWKS          ${config.issuer}/.well-known/jwks.json`,
@@ -97,7 +100,8 @@ async function serve(deps: AppDependencies): Promise<void> {
     `  database      ${config.databaseUrl ? 'PostgreSQL' : config.sqlitePath}`,
   ];
   if (warnings.some((w) => w.startsWith('COUNTERSIGN_ADMIN_TOKEN'))) lines.push(`  admin token   ${config.adminToken}  (development only)`);
-  if (demo) lines.push(...demoLines(config, demo));
+  // SPEC §9: production never prints a secret, the demo's included.
+  if (demo) lines.push(...(config.env === 'production' ? demoIdLines(demo) : demoLines(config, demo)));
   else if (config.demo)
     lines.push('', 'The demo store was seeded at an earlier start; its secrets were printed then (they are stored hashed).');
   console.log(lines.join('\n'));
@@ -112,6 +116,27 @@ async function serve(deps: AppDependencies): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The port the server really listens on (PORT=0 picks a free one). */
+function listeningPort(app: { server: { address(): unknown } }, configured: number): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address !== null && 'port' in address ? Number(address.port) : configured;
+}
+
+/** The demo's ids without any secret or password (production). */
+function demoIdLines(demo: DemoSeed): string[] {
+  return [
+    '',
+    `Demo store "${demo.storeSlug}" (${demo.storeId}), test mode: secrets are not printed in production;`,
+    "  rotate the demo credentials and set the demo users' passwords through the provisioning API.",
+    `  sales channel ${demo.salesChannel.clientId}`,
+    `  integration   ${demo.integration.clientId}`,
+    `  webapp        ${demo.webapp.clientId}`,
+    `  staff         ${demo.staff.email}`,
+    `  shopper       ${demo.customer.email}`,
+    '',
+  ];
 }
 
 /** What a newcomer needs to get a first token from the demo store. */

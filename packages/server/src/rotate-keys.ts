@@ -14,5 +14,6 @@ export async function rotateKeys(deps: AppDependencies, compromised: boolean, ac
     longestTokenLifetimeSeconds: await longestTokenLifetime(deps.storage.db),
     compromised,
     actor,
+    changes: deps.changes,
   });
 }

@@ -133,6 +133,28 @@ describe('the authorization code flow (SPEC §3)', () => {
     assert.doesNotMatch(consent.body, /Change your stores/);
   });
 
+  test('a member asking for a scope their role does not hold is refused with invalid_scope, not silently narrowed (RFC 6749 §3.3)', async () => {
+    const browser = new PageSession(t.app);
+    const signedIn = await browser.signIn(
+      await browser.get(
+        authorizePath('/oauth/authorize', {
+          client_id: webapp.clientId,
+          redirect_uri: redirectUri,
+          scope: 'stores.view stores.update',
+          state: 'narrow',
+        }),
+      ),
+      member.email,
+      member.password,
+    );
+    assert.equal(signedIn.statusCode, 303, signedIn.body);
+    const location = new URL(signedIn.headers.location as string);
+    assert.equal(location.searchParams.get('error'), 'invalid_scope');
+    assert.equal(location.searchParams.get('state'), 'narrow');
+    assert.equal(location.searchParams.get('iss'), ISSUER);
+    assert.equal(location.searchParams.get('code'), null);
+  });
+
   test('the session and CSRF cookies are signed, HttpOnly and SameSite=Lax (Secure in production)', async () => {
     const browser = new PageSession(t.app);
     const page = await browser.get(authorizePath('/oauth/authorize', { client_id: webapp.clientId }));
@@ -264,6 +286,31 @@ describe('the authorization code flow (SPEC §3)', () => {
 });
 
 describe('in production', () => {
+  test('an http redirect URI registered before the switch to production is refused when used: a 400 page, never a redirect', async () => {
+    const t = await startTestApp({ env: { COUNTERSIGN_ENV: 'production', COUNTERSIGN_ISSUER: 'https://auth.example' } });
+    try {
+      const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+      const store = await f.store();
+      // Stored straight into the database, as it was accepted in development.
+      const webapp = await f.credential(store.id, 'test', 'webapp', { redirectUris: ['http://backoffice.example/cb'] });
+      const page = await t.app.inject({
+        method: 'GET',
+        url: authorizePath('/oauth/authorize', { client_id: webapp.clientId, state: 's' }),
+      });
+      assert.equal(page.statusCode, 400);
+      assert.equal(page.headers.location, undefined);
+      assert.match(String(page.headers['content-type']), /^text\/html/);
+      // Loopback http stays allowed (RFC 8252 §7.3).
+      const native = await f.credential(store.id, 'test', 'webapp', { redirectUris: ['http://127.0.0.1:8080/cb'] });
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url: authorizePath('/oauth/authorize', { client_id: native.clientId }) })).statusCode,
+        200,
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
   test('page cookies are Secure', async () => {
     const t = await startTestApp({ env: { COUNTERSIGN_ENV: 'production', COUNTERSIGN_ISSUER: 'https://auth.example' } });
     try {

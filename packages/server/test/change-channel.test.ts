@@ -99,5 +99,43 @@ describe('the change channel between instances (SPEC §4, Redis pub/sub)', { ski
       assert.equal(deleted.statusCode, 204);
       assert.ok(await until(async () => (await ask()).statusCode === 401, 1000), 'instance A still accepts a deleted credential');
     });
+
+    test("a deleted credential's client_credentials token is refused by the other instance's reference API within a second (SPEC §1)", async () => {
+      const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]];
+      const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+      const store = (
+        await a.app.inject({
+          method: 'POST',
+          url: '/provisioning/v1/stores',
+          headers: admin,
+          payload: { slug: 'twin2', name: 'Twin', currency: 'EUR' },
+        })
+      ).json();
+      const credential = (
+        await a.app.inject({
+          method: 'POST',
+          url: `/provisioning/v1/stores/${store.id}/credentials`,
+          headers: admin,
+          payload: { mode: 'test', kind: 'integration', name: 'erp', scopes: ['stores.view'] },
+        })
+      ).json();
+      const token = (
+        await a.app.inject({
+          method: 'POST',
+          url: '/oauth/token',
+          payload: { grant_type: 'client_credentials', client_id: credential.client_id, client_secret: credential.client_secret },
+        })
+      ).json().access_token;
+      const read = () =>
+        b.app.inject({ method: 'GET', url: `/admin/api/stores/${store.id}`, headers: { authorization: `Bearer ${token}` } });
+      assert.equal((await read()).statusCode, 200, 'instance B has now cached the credential');
+      const deleted = await a.app.inject({
+        method: 'DELETE',
+        url: `/provisioning/v1/stores/${store.id}/credentials/${credential.id}`,
+        headers: admin,
+      });
+      assert.equal(deleted.statusCode, 204);
+      assert.ok(await until(async () => (await read()).statusCode === 401, 1000), 'instance B still accepts a deleted credential’s token');
+    });
   });
 });

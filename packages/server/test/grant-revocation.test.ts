@@ -88,6 +88,7 @@ for (const dialect of await testDialects()) {
           revokedAt: null,
         },
         { id: randomUUID(), tokenHash: `hash-${id}`, issuedAt: now, expiresAt: now + 30 * DAY },
+        'test',
       );
       return id;
     };
@@ -369,6 +370,8 @@ for (const dialect of await testDialects()) {
         const developer = await newUser();
         const app = await newApp(developer.id);
         const inFirst = await membership(first.id, user.id, 'owner');
+        // The store keeps an owner (SPEC §5: the last owner cannot be removed).
+        await membership(first.id, (await newUser()).id, 'owner');
         const inSecond = await membership(second.id, user.id, 'admin');
         const granted = await grant(app, 'app', [first.id, second.id], { type: 'user', id: user.id });
 
@@ -410,6 +413,7 @@ for (const dialect of await testDialects()) {
         const app = await newApp(developer.id);
         const member = await membership(store.id, user.id, 'owner');
         await membership(store.id, colleague.id, 'admin');
+        await membership(store.id, (await newUser()).id, 'owner');
         const granted = await grant(app, 'app', [store.id, elsewhere.id], { type: 'user', id: user.id });
         const colleagues = await grant(app, 'app', [store.id], { type: 'user', id: colleague.id });
         const notThisStore = await grant(app, 'app', [elsewhere.id], { type: 'user', id: user.id });
@@ -460,6 +464,7 @@ for (const dialect of await testDialects()) {
         const app = await newApp(developer.id);
         const webapp = await newCredential(first.id);
         const inFirst = await membership(first.id, user.id, 'owner');
+        await membership(first.id, (await newUser()).id, 'owner');
         const appGrant = await grant(app, 'app', [first.id, second.id], { type: 'user', id: user.id });
         const onlyFirst = await grant(app, 'app', [first.id], { type: 'user', id: user.id });
         const webappGrant = await grant(webapp, 'webapp', [first.id], { type: 'user', id: user.id });

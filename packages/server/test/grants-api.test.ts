@@ -100,6 +100,7 @@ for (const dialect of await testDialects()) {
           revokedAt: null,
         },
         null,
+        'test',
       );
       t.clock.advance(1);
       return id;
@@ -111,6 +112,7 @@ for (const dialect of await testDialects()) {
         .selectFrom('audit_entries')
         .select(['action', 'actor', 'store_id', 'target_type', 'details'])
         .where('target_id', '=', id)
+        .where('action', '=', 'grant.revoke')
         .orderBy('id')
         .execute();
 
@@ -300,10 +302,16 @@ for (const dialect of await testDialects()) {
 
       test('a grant revoked by another cause keeps its reason', async () => {
         const id = await grant(credentialA, 'webapp', 'test', [storeA], null);
-        await grantRepository(t.deps.storage.db).revokeGrant(id, 'refresh_token_reuse', t.clock.now());
+        await grantRepository(t.deps.storage.db).revokeGrants(
+          { ids: [id] },
+          { reason: 'refresh_token_reuse', actor: 'system', at: t.clock.now() },
+        );
         assert.equal((await call('DELETE', `/grants/${id}`)).statusCode, 204);
         assert.equal((await rowOf(id)).revoked_reason, 'refresh_token_reuse');
-        assert.equal((await auditsOf(id)).length, 0);
+        // The cause audited its revocation (SPEC §5); the DELETE that found the grant revoked adds nothing.
+        const audits = await auditsOf(id);
+        assert.equal(audits.length, 1);
+        assert.equal(JSON.parse(String(audits[0]?.details)).reason, 'refresh_token_reuse');
       });
 
       test('an unknown id: 404 in the provisioning error format', async () => {

@@ -17,10 +17,20 @@ export interface LimiterBackend {
 const MINUTE = 60_000;
 const key = (name: string) => `${name}:${randomBytes(4).toString('hex')}`;
 
-/** Seconds a guard check makes the caller wait (0 when it passes). */
+/** Seconds a guard makes the caller wait before an attempt (0 when it may try). */
 async function blockedFor(guard: FailedAttemptGuard, keys: string[]): Promise<number> {
+  return guard.retryAfter(keys);
+}
+
+/** One attempt that fails (a wrong password); throws TooManyRequestsError when throttled. */
+async function fail(guard: FailedAttemptGuard, keys: string[]): Promise<void> {
+  await (await guard.begin(keys)).failed();
+}
+
+/** One attempt, failed, or the Retry-After seconds it was refused with. */
+async function tryFail(guard: FailedAttemptGuard, keys: string[]): Promise<number> {
   try {
-    await guard.check(keys);
+    await fail(guard, keys);
     return 0;
   } catch (error) {
     assert.ok(error instanceof TooManyRequestsError);
@@ -186,44 +196,62 @@ export function rateLimitContract(name: string, open: () => Promise<LimiterBacke
       test('failures up to the limit pass; the failure that reaches it blocks for a minute', async () => {
         const clock = new TestClock();
         const guard = guardOn(clock);
-        const keys = failedAttemptKeys('password', key('alice'), newAddress());
+        const keys = failedAttemptKeys('shopper', key('alice'), newAddress());
         for (let i = 0; i < 2; i++) {
-          await guard.check(keys);
-          await guard.recordFailure(keys);
+          await fail(guard, keys);
           clock.advance(10);
         }
         assert.equal(await blockedFor(guard, keys), 0);
-        await guard.recordFailure(keys);
+        await fail(guard, keys);
         assert.equal(await blockedFor(guard, keys), 60);
+        assert.equal(await tryFail(guard, keys), 60, 'a further attempt is refused before it is judged');
         clock.advance(59.2);
         assert.equal(await blockedFor(guard, keys), 1);
         clock.advance(0.8);
         assert.equal(await blockedFor(guard, keys), 0);
       });
 
-      test('successes are never limited: checking without failing costs nothing', async () => {
+      test('successes are never limited: an attempt that succeeds is taken back', async () => {
         const guard = guardOn(new TestClock());
-        const keys = failedAttemptKeys('password', key('bob'), newAddress());
-        for (let i = 0; i < 100; i++) await guard.check(keys);
+        const keys = failedAttemptKeys('shopper', key('bob'), newAddress());
+        for (let i = 0; i < 100; i++) await (await guard.begin(keys)).succeeded();
+        assert.equal(await blockedFor(guard, keys), 0);
+        assert.equal((await backend.limiter(new TestClock()).recent(`fail:${keys[0]}`, MINUTE)).hits.length, 0);
       });
 
-      test('the account is never locked for other addresses; the blocked address is blocked for every account', async () => {
-        const guard = guardOn(new TestClock());
+      test('the account is slowed for every address, never locked; the blocked address is blocked for every account (SPEC §3)', async () => {
+        const clock = new TestClock();
+        const guard = guardOn(clock);
         const account = key('carol');
         const address = newAddress();
-        for (let i = 0; i < 3; i++) await guard.recordFailure(failedAttemptKeys('password', account, address));
-        assert.equal(await blockedFor(guard, failedAttemptKeys('password', account, address)), 60);
-        assert.equal(await blockedFor(guard, failedAttemptKeys('password', account, newAddress())), 0);
+        for (let i = 0; i < 3; i++) await fail(guard, failedAttemptKeys('shopper', account, address));
+        assert.equal(await blockedFor(guard, failedAttemptKeys('shopper', account, address)), 60);
+        // The address is blocked for every account and every kind of sign-in.
         assert.equal(await blockedFor(guard, failedAttemptKeys('app_exchange', key('app'), address)), 60);
+        // The account is slowed from other addresses too (per account across all addresses)...
+        assert.equal(await blockedFor(guard, failedAttemptKeys('shopper', account, newAddress())), 60);
+        // ...and the slow-down ends by itself: the person can outwait it.
+        clock.advance(60);
+        assert.equal(await blockedFor(guard, failedAttemptKeys('shopper', account, newAddress())), 0);
+      });
+
+      test('guesses at one account from many addresses are limited per account (SPEC §3)', async () => {
+        const guard = guardOn(new TestClock());
+        const account = key('grace');
+        let evaluated = 0;
+        for (let i = 0; i < 50; i++) {
+          if ((await tryFail(guard, failedAttemptKeys('staff', account, newAddress()))) === 0) evaluated++;
+        }
+        assert.equal(evaluated, 3, 'fifty guesses from fifty addresses: only the limit is evaluated');
       });
 
       test('back-off: each further strike within the hour doubles the block, up to 15 minutes; an hour of quiet resets it', async () => {
         const clock = new TestClock();
         const guard = guardOn(clock);
-        const keys = failedAttemptKeys('password', key('dave'), newAddress());
+        const keys = failedAttemptKeys('shopper', key('dave'), newAddress());
         const blocks: number[] = [];
         for (let strike = 0; strike < 6; strike++) {
-          for (let i = 0; i < 3; i++) await guard.recordFailure(keys);
+          for (let i = 0; i < 3; i++) await fail(guard, keys);
           const wait = await blockedFor(guard, keys);
           blocks.push(wait);
           clock.advance(wait);
@@ -231,21 +259,40 @@ export function rateLimitContract(name: string, open: () => Promise<LimiterBacke
         }
         assert.deepEqual(blocks, [60, 120, 240, 480, 900, 900]);
         clock.advance(3600);
-        for (let i = 0; i < 3; i++) await guard.recordFailure(keys);
+        for (let i = 0; i < 3; i++) await fail(guard, keys);
         assert.equal(await blockedFor(guard, keys), 60);
       });
 
-      test('failures recorded together (in flight at once) count up to the limit and strike once', async () => {
+      test('concurrent attempts are counted before they are judged: 30 at once against a limit of 10 let 10 through (SPEC §3)', async () => {
         const guard = guardOn(new TestClock(), 10);
-        const keys = failedAttemptKeys('password', key('eve'), newAddress());
-        await Promise.all(Array.from({ length: 30 }, () => guard.recordFailure(keys)));
-        assert.equal(await blockedFor(guard, keys), 60);
+        const keys = failedAttemptKeys('shopper', key('eve'), newAddress());
+        const outcomes = await Promise.allSettled(Array.from({ length: 30 }, () => guard.begin(keys)));
+        const admitted = outcomes.filter(
+          (o): o is PromiseFulfilledResult<Awaited<ReturnType<FailedAttemptGuard['begin']>>> => o.status === 'fulfilled',
+        );
+        assert.equal(admitted.length, 10);
+        for (const o of outcomes) if (o.status === 'rejected') assert.ok(o.reason instanceof TooManyRequestsError);
+        await Promise.all(admitted.map((o) => o.value.failed()));
+        assert.equal(await blockedFor(guard, keys), 60, 'the ten failures struck once');
+      });
+
+      test('a refused attempt leaves nothing counted under the keys that had room', async () => {
+        const guard = guardOn(new TestClock(), 2);
+        const address = newAddress();
+        const busy = key('busy');
+        for (let i = 0; i < 2; i++) await fail(guard, failedAttemptKeys('shopper', busy, address));
+        // The address is full, so an attempt at another account from it is refused, and that account keeps its room.
+        const other = key('other');
+        assert.ok((await tryFail(guard, failedAttemptKeys('shopper', other, address))) > 0);
+        assert.equal(await blockedFor(guard, failedAttemptKeys('shopper', other, newAddress())), 0);
+        await fail(guard, failedAttemptKeys('shopper', other, newAddress()));
+        assert.equal(await blockedFor(guard, failedAttemptKeys('shopper', other, newAddress())), 0);
       });
 
       test('a limit of 0 turns the guard off', async () => {
         const guard = guardOn(new TestClock(), 0);
-        const keys = failedAttemptKeys('password', key('frank'), newAddress());
-        for (let i = 0; i < 50; i++) await guard.recordFailure(keys);
+        const keys = failedAttemptKeys('shopper', key('frank'), newAddress());
+        for (let i = 0; i < 50; i++) await fail(guard, keys);
         assert.equal(await blockedFor(guard, keys), 0);
       });
     });

@@ -15,9 +15,9 @@ describe('reference commerce API (SPEC §6)', () => {
   let t: TestApp;
   let w: Awaited<ReturnType<typeof shopWorld>>;
   let otherStore: { id: string; slug: string };
-  let integration: { clientId: string; secret?: string };
-  let viewOnly: { clientId: string; secret?: string };
-  let liveIntegration: { clientId: string; secret?: string };
+  let integration: { id: string; clientId: string; secret?: string };
+  let viewOnly: { id: string; clientId: string; secret?: string };
+  let liveIntegration: { id: string; clientId: string; secret?: string };
   const sku: Record<string, string> = {};
 
   const get = (url: string, token?: string, headers: Record<string, string> = {}) =>
@@ -195,8 +195,10 @@ describe('reference commerce API (SPEC §6)', () => {
 
     test('a staff member’s webapp token works like any back-office token', async () => {
       const staff = await w.f.user('staff@shop.invalid');
+      // A real client: tokens of a client that does not exist are dead (SPEC §1 liveness).
+      const webapp = await w.f.credential(w.store.id, 'test', 'webapp', { redirectUris: ['https://app.example/cb'] });
       const token = issued({
-        client: { id: 'webapp-record', clientId: 'webapp-client', kind: 'webapp', confidential: true },
+        client: { id: webapp.id, clientId: webapp.clientId, kind: 'webapp', confidential: true },
         mode: 'test',
         scope: 'stores.view stores.products.view',
         store: w.store,
@@ -210,8 +212,9 @@ describe('reference commerce API (SPEC §6)', () => {
       const third = await w.f.store('third');
       await addSku(otherStore.id, 'live', 'live-elsewhere');
       await addSku(third.id, 'live', 'live-third');
+      const app = await w.f.app((await w.f.user('developer@shop.invalid')).id);
       const token = issued({
-        client: { id: 'app-record', clientId: 'app-client', kind: 'app', confidential: true },
+        client: { id: app.id, clientId: app.clientId, kind: 'app', confidential: true },
         mode: 'live',
         scope: 'stores.view stores.products.view',
         stores: [w.store, otherStore],
@@ -281,7 +284,7 @@ describe('reference commerce API (SPEC §6)', () => {
     test('an expired token', async () => {
       const token = issued(
         {
-          client: { id: 'x', clientId: integration.clientId, kind: 'integration', confidential: true },
+          client: { id: integration.id, clientId: integration.clientId, kind: 'integration', confidential: true },
           mode: 'test',
           scope: 'stores.view',
           store: w.store,

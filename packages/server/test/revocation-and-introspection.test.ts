@@ -147,6 +147,7 @@ describe('POST /oauth/revoke (RFC 7009) and POST /oauth/introspect (RFC 7662)', 
         revokedAt: null,
       },
       { id: 'rt-introspect', tokenHash: t.deps.secretHasher.hash(value), issuedAt: t.clock.now(), expiresAt: t.clock.now() + 3600_000 },
+      'test',
     );
     const client = (await t.deps.grants.clients.findByClientId(webapp.clientId))!;
     const access = t.deps.grants.accessTokens.issue(

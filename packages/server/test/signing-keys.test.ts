@@ -78,7 +78,10 @@ describe('signing key rotation (SPEC §4)', () => {
     await rotateKeys(t.deps, true, 'test');
     const after = await jwks(t);
     assert.ok(!after.keys.some((k) => k.kid === kid));
-    await assert.rejects(jwtVerify(token, createLocalJWKSet(after), { currentDate: new Date(t.clock.now()) }), /no applicable key found|JWKSNoMatchingKey/i);
+    await assert.rejects(
+      jwtVerify(token, createLocalJWKSet(after), { currentDate: new Date(t.clock.now()) }),
+      /no applicable key found|JWKSNoMatchingKey/i,
+    );
   });
 
   test('two rotations racing: one wins, the other gets a conflict', async () => {
@@ -149,7 +152,11 @@ describe('COUNTERSIGN_SIGNING_ALG', () => {
         const token = await integrationToken(t, await f.credential(store.id, 'test', 'integration'));
         const set = await jwks(t);
         assert.ok(set.keys.every((k) => k.alg === alg && k.kty === kty));
-        const { protectedHeader } = await jwtVerify(token, createLocalJWKSet(set), { algorithms: [alg], typ: 'at+jwt', currentDate: new Date(t.clock.now()) });
+        const { protectedHeader } = await jwtVerify(token, createLocalJWKSet(set), {
+          algorithms: [alg],
+          typ: 'at+jwt',
+          currentDate: new Date(t.clock.now()),
+        });
         assert.equal(protectedHeader.alg, alg);
       } finally {
         await t.close();

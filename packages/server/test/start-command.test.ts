@@ -102,6 +102,36 @@ describe('the start command (SPEC §9)', () => {
     }
   });
 
+  test('in production no demo is seeded unless asked for, and even then no secret is printed (SPEC §9)', async () => {
+    const adminToken = `prod-admin-token-${'x'.repeat(32)}`;
+    const production = (demo: string, file: string) => ({
+      PORT: '0',
+      COUNTERSIGN_ISSUER: 'https://auth.example',
+      COUNTERSIGN_SQLITE_PATH: join(dir, file),
+      COUNTERSIGN_ADMIN_TOKEN: adminToken,
+      COUNTERSIGN_KEY_ENCRYPTION_KEY: 'P'.repeat(43),
+      COUNTERSIGN_DEMO: demo,
+      COUNTERSIGN_LOG_LEVEL: 'warn',
+      COUNTERSIGN_ENV: '',
+    });
+    const quiet = await start(production('', 'prod-default.sqlite'));
+    try {
+      assert.doesNotMatch(quiet.output, /Demo store/, 'no demo in production by default');
+      assert.ok(!quiet.output.includes(adminToken), 'the admin token is never printed');
+    } finally {
+      await stop(quiet.child);
+    }
+    const asked = await start(production('1', 'prod-demo.sqlite'));
+    try {
+      assert.match(asked.output, /Demo store "demo"/, 'the demo when asked for explicitly');
+      assert.doesNotMatch(asked.output, /[A-Za-z0-9]{72}/, 'no client secret in production output');
+      assert.doesNotMatch(asked.output, /secret [A-Za-z0-9]{20,}|@demo\.invalid \/ \S+/, 'no secret or password in production output');
+      assert.ok(!asked.output.includes(adminToken));
+    } finally {
+      await stop(asked.child);
+    }
+  });
+
   test('a bad setting stops the start with a message naming it', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: serverDir,

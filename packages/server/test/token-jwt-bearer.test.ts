@@ -153,6 +153,22 @@ describe('POST /oauth/token with the JWT bearer grant (RFC 7523 §2.1, SPEC §3)
     }
   });
 
+  test('an iat in the future beyond a small clock skew is invalid_grant (RFC 7523 §3)', async () => {
+    const now = Math.floor(t.clock.now() / 1000);
+    const dated = (iat: number) =>
+      new SignJWT({ owner_type: 'customer', jti: randomUUID(), sub: w.shopper.id })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer(integration.clientId)
+        .setAudience(ISSUER)
+        .setIssuedAt(iat)
+        .setExpirationTime(now + 120)
+        .sign(key);
+    const ayear = await exchange(integration, await dated(now + 365 * 86400));
+    assert.equal(ayear.json().error, 'invalid_grant');
+    assert.equal((await exchange(integration, await dated(now + 61))).json().error, 'invalid_grant');
+    assert.equal((await exchange(integration, await dated(now + 30))).statusCode, 200, 'a little skew is tolerated');
+  });
+
   test('a jti is single use', async () => {
     const jwt = await assertion({ sub: w.shopper.id });
     assert.equal((await exchange(integration, jwt)).statusCode, 200);

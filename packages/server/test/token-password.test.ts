@@ -144,7 +144,7 @@ describe('POST /oauth/token with password (sales channels, SPEC §3)', () => {
   });
 });
 
-describe('failed sign-ins are throttled per (account, address) and per address, never locking the account', () => {
+describe('failed sign-ins are throttled per (account, address), per address and per account, never locking the account', () => {
   let t: TestApp;
   let w: Awaited<ReturnType<typeof shopWorld>>;
   before(async () => {
@@ -161,13 +161,17 @@ describe('failed sign-ins are throttled per (account, address) and per address, 
       payload: { grant_type: 'password', client_id: w.salesChannel.clientId, username, password, scope: 'market:code:europe' },
     });
 
-  test('after the limit the address is refused with 429 before the password is checked; another address signs in', async () => {
+  test('after the limit the address is refused with 429 before the password is checked; the account is slowed, not locked', async () => {
     for (let i = 0; i < 3; i++) assert.equal((await attempt('wrong', '10.0.0.7')).json().error, 'invalid_grant');
     const blocked = await attempt(w.shopper.password, '10.0.0.7');
     assert.equal(blocked.statusCode, 429);
     assert.equal(blocked.json().error, 'too_many_requests');
     assert.ok(Number(blocked.headers['retry-after']) >= 1);
-    assert.equal((await attempt(w.shopper.password, '10.0.0.8')).statusCode, 200, 'the account must not be locked for others');
+    // SPEC §3: failures per account across all addresses are slowed too...
+    assert.equal((await attempt(w.shopper.password, '10.0.0.8')).statusCode, 429, 'the account is slowed from every address');
+    // ...never locked: a minute later the account signs in from another address.
+    t.clock.advance(61);
+    assert.equal((await attempt(w.shopper.password, '10.0.0.8')).statusCode, 200, 'the account must not be locked');
   });
 
   test('unknown emails count as failures too, and successes do not count', async () => {

@@ -38,6 +38,7 @@ export const settings = {
     schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
     default: undefined,
     doc: 'PostgreSQL connection string; the embedded SQLite database is used when unset',
+    secret: true,
   },
   COUNTERSIGN_SQLITE_PATH: {
     schema: z.string().min(1),
@@ -48,16 +49,19 @@ export const settings = {
     schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
     default: undefined,
     doc: 'Redis for shared rate limits, change channel and caches',
+    secret: true,
   },
   COUNTERSIGN_ADMIN_TOKEN: {
     schema: z.string().min(32, 'must be at least 32 characters'),
     default: undefined,
     doc: 'bootstrap bearer token for the provisioning API (generated and printed in development)',
+    secret: true,
   },
   COUNTERSIGN_KEY_ENCRYPTION_KEY: {
     schema: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes in base64url (43 characters)'),
     default: undefined,
     doc: 'encrypts signing keys at rest and keys the secret hashes (generated into the data directory in development)',
+    secret: true,
   },
   COUNTERSIGN_SIGNING_ALG: {
     schema: z.enum(signingAlgorithms, { error: `must be one of ${signingAlgorithms.join(', ')}` }),
@@ -107,7 +111,11 @@ export const settings = {
     default: '5',
     doc: 'seconds a client or market read stays cached on the token path (0 = no cache)',
   },
-  COUNTERSIGN_DEMO: { schema: flag, default: '1', doc: 'seed the demo store on first start (0 = off)' },
+  COUNTERSIGN_DEMO: {
+    schema: flag,
+    default: undefined,
+    doc: 'seed the demo store on first start (default: 1 in development, 0 in production)',
+  },
   COUNTERSIGN_LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',

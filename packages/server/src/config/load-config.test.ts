@@ -79,4 +79,26 @@ describe('loadConfig', () => {
       /COUNTERSIGN_TOKEN_LIFETIME_MIN: must not exceed/,
     );
   });
+
+  test('no demo store in production unless COUNTERSIGN_DEMO=1 asks for it (SPEC §9)', () => {
+    const production = {
+      COUNTERSIGN_ISSUER: 'https://auth.example',
+      COUNTERSIGN_ADMIN_TOKEN: 'x'.repeat(40),
+      COUNTERSIGN_KEY_ENCRYPTION_KEY: 'B'.repeat(43),
+    };
+    assert.equal(loadConfig(production, development).config.demo, false);
+    assert.equal(loadConfig({ ...production, COUNTERSIGN_DEMO: '1' }, development).config.demo, true);
+    assert.equal(loadConfig({}, development).config.demo, true, 'on by default in development');
+  });
+
+  test('a rejected secret is never echoed back', () => {
+    assert.throws(
+      () => loadConfig({ COUNTERSIGN_ADMIN_TOKEN: 'too-short-secret', DATABASE_URL: 'mysql://user:hunter2@db' }, development),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems.some((p) => p.startsWith('COUNTERSIGN_ADMIN_TOKEN:')) &&
+        !error.message.includes('too-short-secret') &&
+        !error.message.includes('hunter2'),
+    );
+  });
 });

@@ -58,7 +58,11 @@ export function loadConfig(
     if (input === undefined) continue;
     const parsed = setting.schema.safeParse(input);
     if (parsed.success) values[name] = parsed.data;
-    else problems.push(`${name}: ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(raw)})`);
+    else {
+      // A rejected secret (or a connection URL, which may hold a password) is never echoed back.
+      const got = 'secret' in setting && setting.secret ? '' : ` (got ${JSON.stringify(raw)})`;
+      problems.push(`${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}${got}`);
+    }
   }
 
   const host = (values.HOST as string | undefined) ?? '127.0.0.1';
@@ -120,7 +124,8 @@ export function loadConfig(
     ),
     backofficePrefix: values.COUNTERSIGN_BACKOFFICE_PREFIX as string,
     clientCacheTtl: values.COUNTERSIGN_CLIENT_CACHE_TTL as number,
-    demo: values.COUNTERSIGN_DEMO as boolean,
+    // SPEC §9: no demo store in production unless asked for explicitly.
+    demo: (values.COUNTERSIGN_DEMO as boolean | undefined) ?? envName !== 'production',
     logLevel: values.COUNTERSIGN_LOG_LEVEL as string,
   };
   return { config: Object.freeze(config), warnings };

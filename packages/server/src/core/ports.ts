@@ -1,3 +1,5 @@
+import type { AuditActor } from './audit/audit-actor';
+
 /**
  * What the core needs from the outside world, as interfaces. The core never reads the wall clock,
  * the environment or the database directly: main.ts and the tests hand these in.
@@ -34,8 +36,8 @@ export interface RotationPlan {
   /** How long the retiring key stays published; `null` drops it at once (compromised key). */
   retiredPublishUntil: number | null;
   now: number;
-  /** Who asked, for the audit entry written in the same transaction. */
-  actor: string;
+  /** Who asked, for the audit entries written in the same transaction. */
+  actor: AuditActor;
 }
 
 /** Signing keys at rest. Implemented by storage/signing-key-repository.ts. */
@@ -46,8 +48,11 @@ export interface SigningKeyStore {
   insert(key: StoredSigningKey): Promise<boolean>;
   /** Replaces the `next` key (when the configured algorithm changed). */
   replaceNext(replacement: StoredSigningKey): Promise<void>;
-  /** next → current, current → retired (or deleted), `newNext` → next, in one transaction. */
-  rotate(plan: RotationPlan): Promise<void>;
+  /**
+   * next → current, current → retired (or deleted), `newNext` → next, in one transaction; a dropped
+   * (compromised) key's API-key grants are revoked in it too, and their ids returned for publishing.
+   */
+  rotate(plan: RotationPlan): Promise<{ revokedGrants: string[] }>;
 }
 
 export type Mode = 'test' | 'live';
@@ -76,6 +81,11 @@ export interface OAuthClient {
   readonly passwordGrant: boolean;
   /** Apps only: the user who registered it (shown on the consent page). */
   readonly ownerUserId: string | null;
+  /**
+   * Epoch ms of the last compromised secret rotation: every token the client obtained before it is
+   * dead (SPEC §1), grant or no grant. Null when there was none.
+   */
+  readonly tokensInvalidBefore: number | null;
 }
 
 export interface ClientDirectory {

@@ -10,14 +10,13 @@ import { issueAuthorizationCode } from '../core/authorize/issue-authorization-co
 import { type AuthorizationQuery, validateAuthorizationRequest } from '../core/authorize/validate-authorization-request';
 import { OAuthError, TooManyRequestsError } from '../core/errors';
 import type { Owner } from '../core/grants/grant-store';
-import { failedAttemptKeys } from '../core/rate-limit/failed-attempt-keys';
+import { type SignedIn, SignInFailedError, signIn } from '../core/people/sign-in';
 import { permissionCatalog } from '../core/scopes/permission-catalog';
-import { checkPassword } from '../core/secrets/password-hasher';
 import { consentPage } from '../views/consent-page';
 import { signInPage } from '../views/sign-in-page';
 import { rateLimitKey, requestClientAddress, trustedProxies } from './client-address';
 import { sendPage } from './page-response';
-import { type PersonSession, readShopperSession, readStaffSession, setFlash, startSession, takeFlash } from './person-session';
+import { endSession, type PersonSession, readSession, setFlash, startSession, takeFlash } from './person-session';
 
 /** The authorization request's own parameters, carried through the sign-in and consent forms. */
 const REQUEST_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const;
@@ -50,16 +49,15 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
   };
   const pathOf = (side: AuthorizationSide) => paths[side][0] as string;
   const validate = (query: AuthorizationQuery, side: AuthorizationSide) =>
-    validateAuthorizationRequest(query, side, { clients: services.clients, markets: services.markets, issuer });
+    validateAuthorizationRequest(query, side, { clients: services.clients, markets: services.markets, issuer, env: deps.config.env });
   const toRedirect = (authz: AuthorizationRequest, error: unknown): never => {
     if (error instanceof OAuthError) throw new AuthorizationRedirectError(authz, error.code, error.description, issuer);
     throw error;
   };
-  const sessionFor = (request: FastifyRequest, authz: AuthorizationRequest): PersonSession | undefined => {
-    const now = services.clock.now();
-    if (signInAudience(authz.client.kind) === 'staff') return readStaffSession(request, now);
+  const sessionFor = async (request: FastifyRequest, authz: AuthorizationRequest): Promise<PersonSession | undefined> => {
+    if (signInAudience(authz.client.kind) === 'staff') return readSession(request, deps.sessions, { type: 'user' });
     const store = authz.client.store;
-    return store ? readShopperSession(request, store.id, authz.client.mode, now) : undefined;
+    return store ? readSession(request, deps.sessions, { type: 'customer', storeId: store.id, mode: authz.client.mode }) : undefined;
   };
   const requestFields = (query: AuthorizationQuery, side: AuthorizationSide): Record<string, string> => {
     const fields: Record<string, string> = { side };
@@ -79,9 +77,9 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
       app.get(path, { config: { wire: 'page' } }, async (request, reply) => {
         const query = singleValued(request.query);
         const authz = await validate(query, side);
-        const person = sessionFor(request, authz);
+        const person = await sessionFor(request, authz);
         if (!person) return showSignIn(request, reply, authz, authorizeUrl(query, side));
-        return consentOrSkip(reply, authz, person, requestFields(query, side));
+        return consentOrSkip(reply, authz, person, requestFields(query, side), authorizeUrl(query, side));
       });
     }
   }
@@ -98,7 +96,13 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
     );
   }
 
-  async function consentOrSkip(reply: FastifyReply, authz: AuthorizationRequest, person: PersonSession, fields: Record<string, string>) {
+  async function consentOrSkip(
+    reply: FastifyReply,
+    authz: AuthorizationRequest,
+    person: PersonSession,
+    fields: Record<string, string>,
+    returnTo: string,
+  ) {
     const owner: Owner = { type: person.type, id: person.id };
     const subject = await consentSubject(authz, owner, services).catch((error) => toRedirect(authz, error));
     // SPEC §3: consent may be skipped for a confidential client already approved with the same
@@ -127,6 +131,8 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
         permissions: subject.permissions.map((p) => descriptions.get(p) ?? p),
         stores: authz.client.kind === 'app' ? subject.stores.map((s) => ({ id: s.id, name: s.name })) : undefined,
         request: fields,
+        audience: signInAudience(authz.client.kind),
+        returnTo,
         csrfToken,
         nonce,
       }),
@@ -148,39 +154,46 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
     const authz = await validate(query, side);
     const audience = signInAudience(authz.client.kind);
     if (body.audience !== audience) throw new AuthorizationPageError('Broken sign-in form', 'The form is for another kind of account.');
-    const email = (body.email ?? '').trim().toLowerCase();
     const store = authz.client.store;
-    const subject = audience === 'staff' ? email : `${store?.id}:${authz.client.mode}:${email}`;
-    const keys = failedAttemptKeys(
-      audience === 'staff' ? 'backoffice' : 'storefront',
-      subject,
-      rateLimitKey(requestClientAddress(request, trusted)),
-    );
+    if (audience === 'shopper' && !store)
+      throw new AuthorizationPageError('Broken sign-in form', 'The form is for another kind of account.');
+    let signedIn: SignedIn;
     try {
-      await services.failedAttempts.check(keys);
+      signedIn = await signIn(
+        {
+          email: body.email ?? '',
+          password: body.password ?? '',
+          addressKey: rateLimitKey(requestClientAddress(request, trusted)),
+          ...(audience === 'staff' || !store ? { audience: 'staff' } : { audience: 'shopper', storeId: store.id, mode: authz.client.mode }),
+        },
+        services,
+      );
     } catch (error) {
-      if (!(error instanceof TooManyRequestsError)) throw error;
-      setFlash(reply, 'throttled', secure);
+      if (error instanceof TooManyRequestsError) setFlash(reply, 'throttled', secure);
+      else if (error instanceof SignInFailedError) setFlash(reply, 'failed', secure);
+      else throw error;
       return reply.redirect(returnTo, 303);
     }
-    const now = services.clock.now();
-    let session: PersonSession | undefined;
-    if (audience === 'staff') {
-      const user = await services.people.findUserByEmail(email);
-      if (await checkPassword(body.password ?? '', user?.passwordHash)) session = { type: 'user', id: user!.id };
-    } else if (store) {
-      const customer = await services.people.findCustomerByEmail(store.id, authz.client.mode, email);
-      if (await checkPassword(body.password ?? '', customer?.passwordHash)) {
-        session = { type: 'customer', id: customer!.id, storeId: store.id, mode: authz.client.mode };
-      }
-    }
-    if (!session) {
-      await services.failedAttempts.recordFailure(keys);
-      setFlash(reply, 'failed', secure);
-      return reply.redirect(returnTo, 303);
-    }
-    startSession(reply, session, now, secure);
+    const person: PersonSession =
+      signedIn.type === 'user'
+        ? { type: 'user', id: signedIn.user.id }
+        : { type: 'customer', id: signedIn.customer.id, storeId: store?.id ?? '', mode: authz.client.mode };
+    await startSession(reply, deps.sessions, person, secure);
     return reply.redirect(returnTo, 303);
+  });
+
+  /**
+   * SPEC §3: sign-out ends the session of the page it is posted from (CSRF-protected), then 303 to
+   * where it came from, if that is one of the authorization endpoints (never an open redirect), or to
+   * the start page.
+   */
+  app.post('/oauth/signout', { config: { wire: 'page' }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const body = formBody(request.body);
+    const type = body.session === 'shopper' ? 'customer' : 'user';
+    await endSession(request, reply, deps.sessions, type);
+    const returnTo = body.return_to ?? '';
+    const local = SIDES.some((s) => paths[s].some((p) => returnTo.startsWith(`${p}?`)));
+    return reply.redirect(local ? returnTo : '/', 303);
   });
 
   app.post('/oauth/consent', { config: { wire: 'page' }, preHandler: app.csrfProtection }, async (request, reply) => {
@@ -190,7 +203,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
     const query: Record<string, string> = {};
     for (const name of REQUEST_PARAMS) if (body[name] !== undefined) query[name] = body[name] as string;
     const authz = await validate(query, side);
-    const person = sessionFor(request, authz);
+    const person = await sessionFor(request, authz);
     if (!person) return reply.redirect(authorizeUrl(query, side), 303);
     if (body.decision !== 'approve') throw new AuthorizationRedirectError(authz, 'access_denied', 'The user denied the request', issuer);
     const chosen =

@@ -13,6 +13,7 @@ import { introspectionRoutes } from './introspection-routes';
 import { keyRoutes } from './key-routes';
 import { logRedaction, requestSerializer } from './log-redaction';
 import { provisioningRoutes } from './provisioning-routes';
+import { refuseNulBytes } from './refuse-nul-bytes';
 import { revocationRoutes } from './revocation-routes';
 import { tokenRoutes } from './token-routes';
 import { wellKnownRoutes } from './well-known-routes';
@@ -47,6 +48,7 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
     done();
   });
   registerFormBodyParser(app);
+  refuseNulBytes(app);
   app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
@@ -58,7 +60,7 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
 
   await app.register(healthRoutes, { storage: deps.storage });
   await app.register(wellKnownRoutes, { deps });
-  const verifyStoreToken = provisioningTokenActor(deps.accessTokenVerifier, deps.grants.clients, deps.grants.grants);
+  const verifyStoreToken = provisioningTokenActor(deps.accessTokenVerifier, deps.tokens);
   await app.register(provisioningRoutes, { deps, verifyStoreToken });
   await app.register(keyRoutes, { deps, verifyStoreToken });
   await app.register(tokenRoutes, { deps });

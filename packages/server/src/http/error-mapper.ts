@@ -103,7 +103,7 @@ function appExchangeEnvelope(error: unknown, request: FastifyRequest, reply: Fas
   let known: AppExchangeError;
   if (error instanceof AppExchangeError) {
     known = error;
-  } else if (typeof status === 'number' && status >= 400 && status < 500) {
+  } else if ((typeof status === 'number' && status >= 400 && status < 500) || (error instanceof OAuthError && error.status < 500)) {
     known = new AppExchangeError('invalid_request', 'The request could not be read.');
   } else {
     request.log.error({ err: error }, 'unexpected error');

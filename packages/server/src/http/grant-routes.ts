@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDependencies } from '../compose-dependencies';
+import { parseAuditLogQuery } from '../core/audit/audit-log-query';
 import { parseGrantListQuery } from '../core/provisioning/grant-list-query';
 import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
 
@@ -11,8 +12,9 @@ export interface GrantRoutesOptions {
 const PREFIX = '/provisioning/v1';
 
 /**
- * SPEC §5 actions on grants: `GET /grants?user_id=…|client_id=…` and `DELETE /grants/{id}`, with the
- * provisioning API's authentication and error mapping. Registered by provisioning-routes.ts.
+ * SPEC §5 actions on grants: `GET /grants?user_id=…|client_id=…` and `DELETE /grants/{id}`, and the
+ * store's audit log (which records them), with the provisioning API's authentication and error
+ * mapping. Registered by provisioning-routes.ts.
  */
 export const grantRoutes: FastifyPluginAsync<GrantRoutesOptions> = async (app, { deps, verifyStoreToken }) => {
   const service = deps.provisioning;
@@ -24,6 +26,23 @@ export const grantRoutes: FastifyPluginAsync<GrantRoutesOptions> = async (app, {
     reply.header('cache-control', 'no-store');
     return reply.send({ data: await service.listGrants(actor, filter) });
   });
+
+  // SPEC §5: a store's audit log, newest first; `links.next` carries the cursor of the next page.
+  app.get<{ Params: { storeId: string }; Querystring: Record<string, unknown> }>(
+    `${PREFIX}/stores/:storeId/audit_entries`,
+    async (request, reply) => {
+      const actor = await actorOf(request.headers.authorization);
+      const query = parseAuditLogQuery(request.query);
+      const data = await service.listAuditEntries(actor, request.params.storeId, query);
+      const last = data[data.length - 1];
+      const next = new URLSearchParams({ 'page[size]': String(query.size), ...(query.actor ? { actor: query.actor } : {}) });
+      if (query.action) next.set('action', query.action);
+      if (last) next.set('page[after]', last.id);
+      const path = `${PREFIX}/stores/${encodeURIComponent(request.params.storeId)}/audit_entries`;
+      reply.header('cache-control', 'no-store');
+      return reply.send({ data, links: { next: data.length === query.size && last ? `${path}?${next}` : null } });
+    },
+  );
 
   app.delete<{ Params: { id: string } }>(`${PREFIX}/grants/:id`, async (request, reply) => {
     const actor = await actorOf(request.headers.authorization);

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDependencies } from '../compose-dependencies';
 import { InsufficientScopeError } from '../core/errors';
-import { RecordValidationError } from '../core/record-errors';
 import { rotateKeys } from '../rotate-keys';
+import { compromisedFlag } from './compromised-flag';
 import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
 
 /**
@@ -16,25 +16,10 @@ export const keyRoutes: FastifyPluginAsync<{ deps: AppDependencies; verifyStoreT
   app.post('/provisioning/v1/keys/rotate', async (request, reply) => {
     const actor = await authenticateProvisioning(request.headers.authorization, deps.config.adminToken, verifyStoreToken);
     if (actor.kind !== 'admin') throw new InsufficientScopeError('Signing keys are server-wide: only the admin token may rotate them');
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const unknown = Object.keys(body).filter((k) => k !== 'compromised');
-    if (
-      typeof body !== 'object' ||
-      Array.isArray(body) ||
-      unknown.length > 0 ||
-      !['undefined', 'boolean'].includes(typeof body.compromised)
-    ) {
-      throw new RecordValidationError([
-        {
-          pointer: unknown.length > 0 ? `/${unknown[0]}` : '/compromised',
-          title: 'Invalid field',
-          detail: 'The body may only hold "compromised": true or false',
-        },
-      ]);
-    }
-    const result = await rotateKeys(deps, body.compromised === true, 'admin');
+    const compromised = compromisedFlag(request.body);
+    const result = await rotateKeys(deps, compromised, 'admin');
     return reply
       .header('cache-control', 'no-store')
-      .send({ current_kid: result.current, retired_kid: result.retired, compromised: body.compromised === true });
+      .send({ current_kid: result.current, retired_kid: result.retired, compromised: compromised });
   });
 };

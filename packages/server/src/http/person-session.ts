@@ -1,65 +1,49 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_SECONDS, type SessionPerson, type SignInSessions } from '../core/people/sign-in-sessions';
 import type { Mode } from '../core/ports';
 
 /**
- * Who is signed in, kept in signed cookies (HMAC, @fastify/cookie) that are `HttpOnly` and
- * `SameSite=Lax`, and `Secure` in production. Staff and shoppers have separate cookies, and a
- * shopper's session names its store and mode: signing in to one store signs you in nowhere else.
+ * The session cookie of the sign-in pages: a signed (HMAC, @fastify/cookie) random session id,
+ * `HttpOnly`, `SameSite=Lax`, `Secure` in production. Staff and shoppers have separate cookies. What
+ * the session is, and when it ends, is core/people/sign-in-sessions.ts.
  */
 const STAFF_COOKIE = 'cs_staff';
 const SHOPPER_COOKIE = 'cs_shopper';
-const SESSION_SECONDS = 8 * 3600;
 
-export type PersonSession =
-  | { readonly type: 'user'; readonly id: string }
-  | { readonly type: 'customer'; readonly id: string; readonly storeId: string; readonly mode: Mode };
+export type PersonSession = SessionPerson;
 
-interface Stored {
-  t: 'user' | 'customer';
-  id: string;
-  s?: string;
-  m?: Mode;
-  exp: number;
-}
+export type SessionWanted = { readonly type: 'user' } | { readonly type: 'customer'; readonly storeId: string; readonly mode: Mode };
 
-function read(request: FastifyRequest, name: string, now: number): Stored | undefined {
-  const value = request.cookies[name];
+const cookieOf = (type: 'user' | 'customer') => (type === 'user' ? STAFF_COOKIE : SHOPPER_COOKIE);
+
+function sessionId(request: FastifyRequest, type: 'user' | 'customer'): string | undefined {
+  const value = request.cookies[cookieOf(type)];
   if (!value) return undefined;
   const unsigned = request.unsignCookie(value);
-  if (!unsigned.valid || unsigned.value === null) return undefined;
-  try {
-    const stored = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as Stored;
-    return stored.exp * 1000 > now ? stored : undefined;
-  } catch {
-    return undefined;
-  }
+  return unsigned.valid && unsigned.value ? unsigned.value : undefined;
 }
 
-export function readStaffSession(request: FastifyRequest, now: number): PersonSession | undefined {
-  const stored = read(request, STAFF_COOKIE, now);
-  return stored?.t === 'user' ? { type: 'user', id: stored.id } : undefined;
+/** The signed-in person the page needs (staff, or a shopper of this store and mode), if any. */
+export async function readSession(
+  request: FastifyRequest,
+  sessions: SignInSessions,
+  wanted: SessionWanted,
+): Promise<PersonSession | undefined> {
+  const id = sessionId(request, wanted.type);
+  return id === undefined ? undefined : sessions.resume(id, wanted);
 }
 
-export function readShopperSession(request: FastifyRequest, storeId: string, mode: Mode, now: number): PersonSession | undefined {
-  const stored = read(request, SHOPPER_COOKIE, now);
-  if (stored?.t !== 'customer' || stored.s !== storeId || stored.m !== mode) return undefined;
-  return { type: 'customer', id: stored.id, storeId, mode };
+export async function startSession(reply: FastifyReply, sessions: SignInSessions, person: PersonSession, secure: boolean): Promise<void> {
+  const id = await sessions.start(person);
+  reply.setCookie(cookieOf(person.type), id, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_SECONDS });
 }
 
-export function startSession(reply: FastifyReply, session: PersonSession, now: number, secure: boolean): void {
-  const stored: Stored =
-    session.type === 'user'
-      ? { t: 'user', id: session.id, exp: Math.floor(now / 1000) + SESSION_SECONDS }
-      : { t: 'customer', id: session.id, s: session.storeId, m: session.mode, exp: Math.floor(now / 1000) + SESSION_SECONDS };
-  reply.setCookie(session.type === 'user' ? STAFF_COOKIE : SHOPPER_COOKIE, Buffer.from(JSON.stringify(stored)).toString('base64url'), {
-    signed: true,
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    maxAge: SESSION_SECONDS,
-  });
+/** Sign-out (SPEC §3): the session ends server side, and the cookie goes. */
+export async function endSession(request: FastifyRequest, reply: FastifyReply, sessions: SignInSessions, type: 'user' | 'customer') {
+  const id = sessionId(request, type);
+  if (id !== undefined) await sessions.end(id);
+  reply.clearCookie(cookieOf(type), { path: '/' });
 }
 
 const FLASH_COOKIE = 'cs_flash';

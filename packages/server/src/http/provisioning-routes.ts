@@ -3,6 +3,7 @@ import type { AppDependencies } from '../compose-dependencies';
 import { InvalidRequestError } from '../core/errors';
 import type { CollectionDefinition } from '../core/provisioning/collection-definition';
 import { provisioningCollections } from '../core/provisioning/provisioning-collections';
+import { compromisedFlag } from './compromised-flag';
 import { grantRoutes } from './grant-routes';
 import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
 
@@ -70,7 +71,9 @@ export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> =
       const collection = def.name;
       app.post<{ Params: Params }>(`${item}/rotate_secret`, async (request, reply) => {
         const actor = await actorOf(request);
-        const rotated = await service.rotateSecret(actor, collection, storeIdOf(request.params), idOf(request.params));
+        const rotated = await service.rotateSecret(actor, collection, storeIdOf(request.params), idOf(request.params), {
+          compromised: compromisedFlag(request.body),
+        });
         return noStore(reply).send({ client_secret: rotated.clientSecret, previous_secret_expires_at: rotated.previousSecretExpiresAt });
       });
     }

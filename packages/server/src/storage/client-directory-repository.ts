@@ -32,6 +32,7 @@ export function clientDirectoryRepository(db: Kysely<Database>): ClientDirectory
           jwks: credential.jwks ? JSON.parse(credential.jwks) : null,
           passwordGrant: credential.password_grant === 1,
           ownerUserId: null,
+          tokensInvalidBefore: credential.tokens_invalid_before ? fromIso(credential.tokens_invalid_before) : null,
         } satisfies OAuthClient;
       }
       const app = await db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirst();
@@ -53,6 +54,7 @@ export function clientDirectoryRepository(db: Kysely<Database>): ClientDirectory
         jwks: null,
         passwordGrant: false,
         ownerUserId: app.owner_user_id,
+        tokensInvalidBefore: app.tokens_invalid_before ? fromIso(app.tokens_invalid_before) : null,
       } satisfies OAuthClient;
     },
   };

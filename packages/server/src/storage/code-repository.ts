@@ -47,7 +47,7 @@ export function codeRepository(db: Kysely<Database>): CodeStore {
       };
     },
 
-    async redeem(codeHash, now, grant, refresh, apiKeyKid) {
+    async redeem(codeHash, now, grant, refresh, actor, apiKeyKid) {
       return db.transaction().execute(async (trx) => {
         // Single use (RFC 6749 §4.1.2): only one UPDATE can find the code unused.
         const used = await trx
@@ -57,7 +57,7 @@ export function codeRepository(db: Kysely<Database>): CodeStore {
           .where('used_at', 'is', null)
           .executeTakeFirst();
         if (used.numUpdatedRows !== 1n) return 'already_used' as const;
-        await insertGrant(trx, grant, refresh, apiKeyKid);
+        await insertGrant(trx, grant, refresh, actor, apiKeyKid);
         return 'redeemed' as const;
       });
     },

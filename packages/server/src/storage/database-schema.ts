@@ -90,6 +90,8 @@ interface ClientColumns extends Timestamps {
   secret_hash: string | null;
   previous_secret_hash: string | null;
   previous_secret_expires_at: string | null;
+  /** Set by a compromised rotation: every token the client obtained before this moment is dead. */
+  tokens_invalid_before: string | null;
 }
 
 export interface CredentialRow extends ClientColumns {
@@ -153,6 +155,8 @@ export interface AuditEntryRow {
   /** JSON object of what changed, never a secret. */
   details: string;
   at: string;
+  /** The mode of what the entry is about; null for records that have none (stores, users, keys). */
+  mode: Mode | null;
 }
 
 export interface GrantRow {
@@ -229,6 +233,18 @@ export interface AuthorizationCodeRow {
   grant_id: string | null;
 }
 
+/** A session of the sign-in pages (SPEC §3), found by the hash of the id its cookie carries. */
+export interface SignInSessionRow {
+  id_hash: string;
+  person_type: 'user' | 'customer';
+  person_id: string;
+  /** A shopper's session is for one store and mode. */
+  store_id: string | null;
+  mode: Mode | null;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   stores: StoreRow;
   stock_locations: StockLocationRow;
@@ -252,4 +268,5 @@ export interface Database {
   revoked_access_tokens: RevokedAccessTokenRow;
   used_assertions: UsedAssertionRow;
   authorization_codes: AuthorizationCodeRow;
+  sign_in_sessions: SignInSessionRow;
 }

@@ -1,6 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Grant, GrantStore, NewRefreshToken, RevocationReason } from '../core/grants/grant-store';
-import type { Database, GrantRow } from './database-schema';
+import type { AuditActor } from '../core/audit/audit-actor';
+import type { AuditEntry } from '../core/audit/audit-entry';
+import type { Grant, GrantStore, NewRefreshToken } from '../core/grants/grant-store';
+import type { GrantRevocation, GrantSelector } from '../core/grants/revoke-grant';
+import { insertAuditEntries } from './audit-log';
+import type { Database, GrantRow, Mode } from './database-schema';
 import { fromIso, toIso } from './iso-time';
 
 class GrantInactive extends Error {}
@@ -19,37 +23,71 @@ const toGrant = (row: GrantRow, storeIds: string[]): Grant => ({
   revokedAt: row.revoked_at === null ? null : fromIso(row.revoked_at),
 });
 
-export interface GrantFilter {
-  readonly ids?: readonly string[];
-  readonly clientId?: string;
-  readonly owner?: { readonly type: 'customer' | 'user'; readonly id: string };
-  /** Grants whose API key the signing key `kid` signed (a compromised rotation revokes them). */
-  readonly apiKeyKid?: string;
+/** One audit entry per store of each grant (a store's log shows every grant on it), or one without a store. */
+function grantAuditEntries(
+  grants: readonly { id: string; client_id: string; mode: Mode }[],
+  storesOf: (grantId: string) => readonly string[],
+  entry: { action: string; actor: string; at: string; details: (grant: { client_id: string }) => Record<string, unknown> },
+): AuditEntry[] {
+  return grants.flatMap((grant) => {
+    const stores = storesOf(grant.id);
+    return (stores.length > 0 ? stores : [null]).map((storeId) => ({
+      storeId,
+      mode: grant.mode,
+      actor: entry.actor,
+      action: entry.action,
+      targetType: 'grant',
+      targetId: grant.id,
+      details: entry.details(grant),
+      at: entry.at,
+    }));
+  });
 }
 
 /**
- * Revokes every live grant matching `filter`, inside the caller's transaction — so that a grant dies
- * in the same transaction as its cause (SPEC §1: deleting a credential, a customer, a password change…).
- * Returns the ids revoked.
+ * Revokes every live grant `selector` reaches and audits each, inside the caller's transaction, so that
+ * a grant dies in the same transaction as its cause (SPEC §1). Called only through the core's
+ * revokeGrants (core/grants/revoke-grant.ts), which publishes. Returns the ids revoked.
  */
 export async function revokeGrantsWhere(
-  trx: Kysely<Database> | Transaction<Database>,
-  filter: GrantFilter,
-  reason: RevocationReason,
-  now: number,
+  trx: Transaction<Database>,
+  selector: GrantSelector,
+  revocation: GrantRevocation,
 ): Promise<string[]> {
-  if (!filter.ids && !filter.clientId && !filter.owner && !filter.apiKeyKid) throw new Error('revokeGrantsWhere needs a filter');
-  if (filter.ids?.length === 0) return [];
+  if ('ids' in selector && selector.ids.length === 0) return [];
+  const at = toIso(revocation.at);
   let query = trx
     .updateTable('grants')
-    .set({ revoked_at: toIso(now), revoked_reason: reason })
+    .set({ revoked_at: at, revoked_reason: revocation.reason })
     .where('revoked_at', 'is', null)
-    .returning('id');
-  if (filter.ids) query = query.where('id', 'in', [...filter.ids]);
-  if (filter.clientId) query = query.where('client_id', '=', filter.clientId);
-  if (filter.owner) query = query.where('owner_type', '=', filter.owner.type).where('owner_id', '=', filter.owner.id);
-  if (filter.apiKeyKid) query = query.where('api_key_kid', '=', filter.apiKeyKid);
-  return (await query.execute()).map((r) => r.id);
+    .returning(['id', 'client_id', 'mode']);
+  if ('ids' in selector) query = query.where('id', 'in', [...selector.ids]);
+  else if ('clientId' in selector) query = query.where('client_id', '=', selector.clientId);
+  else if ('owner' in selector) query = query.where('owner_type', '=', selector.owner.type).where('owner_id', '=', selector.owner.id);
+  else query = query.where('api_key_kid', '=', selector.apiKeyKid);
+  const revoked = await query.execute();
+  if (revoked.length === 0) return [];
+  const links = await trx
+    .selectFrom('grant_stores')
+    .select(['grant_id', 'store_id'])
+    .where(
+      'grant_id',
+      'in',
+      revoked.map((g) => g.id),
+    )
+    .orderBy('store_id')
+    .execute();
+  const stores = (grantId: string) => links.filter((l) => l.grant_id === grantId).map((l) => l.store_id);
+  await insertAuditEntries(
+    trx,
+    grantAuditEntries(revoked, stores, {
+      action: 'grant.revoke',
+      actor: revocation.actor,
+      at,
+      details: (grant) => ({ reason: revocation.reason, client_id: grant.client_id }),
+    }),
+  );
+  return revoked.map((g) => g.id);
 }
 
 /** Inserts a grant, its stores and its first refresh token inside the caller's transaction. */
@@ -57,6 +95,7 @@ export async function insertGrant(
   trx: Transaction<Database>,
   grant: Grant,
   refresh: NewRefreshToken | null,
+  actor: AuditActor,
   apiKeyKid?: string,
 ): Promise<void> {
   await trx
@@ -101,6 +140,16 @@ export async function insertGrant(
       })
       .execute();
   }
+  // SPEC §5: every authorization is audited, in the transaction that creates it.
+  await insertAuditEntries(
+    trx,
+    grantAuditEntries([{ id: grant.id, client_id: grant.clientId, mode: grant.mode }], () => grant.storeIds, {
+      action: 'grant.create',
+      actor,
+      at: toIso(grant.createdAt),
+      details: () => ({ client_id: grant.clientId, client_kind: grant.clientKind, scope: grant.scope }),
+    }),
+  );
 }
 
 export function grantRepository(db: Kysely<Database>): GrantStore {
@@ -110,8 +159,8 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
     );
 
   return {
-    async create(grant, refresh) {
-      await db.transaction().execute((trx) => insertGrant(trx, grant, refresh));
+    async create(grant, refresh, actor) {
+      await db.transaction().execute((trx) => insertGrant(trx, grant, refresh, actor));
     },
 
     async findGrant(id) {
@@ -211,16 +260,34 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
       }
     },
 
-    async revokeGrant(id, reason, now) {
-      return (await revokeGrantsWhere(db, { ids: [id] }, reason, now)).length === 1;
+    async revokeGrants(selector, revocation) {
+      return db.transaction().execute((trx) => revokeGrantsWhere(trx, selector, revocation));
     },
 
-    async revokeAccessToken(jti, grantId, expiresAt, now) {
-      await db
-        .insertInto('revoked_access_tokens')
-        .values({ jti, grant_id: grantId, expires_at: toIso(expiresAt), revoked_at: toIso(now) })
-        .onConflict((oc) => oc.column('jti').doNothing())
-        .execute();
+    async revokeAccessToken(revocation) {
+      await db.transaction().execute(async (trx) => {
+        const at = toIso(revocation.at);
+        const inserted = await trx
+          .insertInto('revoked_access_tokens')
+          .values({ jti: revocation.jti, grant_id: revocation.grantId, expires_at: toIso(revocation.expiresAt), revoked_at: at })
+          .onConflict((oc) => oc.column('jti').doNothing())
+          .executeTakeFirst();
+        // A token revoked twice is audited once.
+        if (inserted.numInsertedOrUpdatedRows !== 1n) return;
+        await insertAuditEntries(
+          trx,
+          (revocation.storeIds.length > 0 ? revocation.storeIds : [null]).map((storeId) => ({
+            storeId,
+            mode: revocation.mode,
+            actor: revocation.actor,
+            action: 'access_token.revoke',
+            targetType: 'access_token',
+            targetId: revocation.jti,
+            details: revocation.grantId === null ? {} : { grant_id: revocation.grantId },
+            at,
+          })),
+        );
+      });
     },
 
     async isAccessTokenRevoked(jti) {

@@ -5,6 +5,7 @@ import { foundation } from './migrations/0001-foundation';
 import { deferrableReferences } from './migrations/0002-deferrable-references';
 import { grants } from './migrations/0003-grants';
 import { authorizationCodes } from './migrations/0004-authorization-codes';
+import { sessionsAndLiveness } from './migrations/0005-sessions-and-liveness';
 
 /** Every migration, in order. Names sort; never rename or edit a shipped one. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -13,6 +14,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0002-deferrable-references': deferrableReferences(dialect),
     '0003-grants': grants(),
     '0004-authorization-codes': authorizationCodes(),
+    '0005-sessions-and-liveness': sessionsAndLiveness(),
   };
 }
 

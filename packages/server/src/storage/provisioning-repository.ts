@@ -10,9 +10,11 @@ import {
   type RecordScope,
   type RecordValues,
 } from '../core/provisioning/provisioning-store';
+import { auditReader, insertAuditEntries } from './audit-log';
 import type { Database, GrantRow } from './database-schema';
 import { type Dialect, isForeignKeyViolation, isUniqueViolation } from './dialect';
 import { revokeGrantsWhere } from './grant-repository';
+import { endSessionsOf } from './sign-in-session-repository';
 
 /** How a table's columns differ from the record's fields; everything else is stored as is. */
 interface TableCodec {
@@ -24,7 +26,7 @@ interface TableCodec {
   readonly hidden?: readonly string[];
 }
 
-const CLIENT_SECRETS = ['secret_hash', 'previous_secret_hash'];
+const CLIENT_SECRETS = ['secret_hash', 'previous_secret_hash', 'tokens_invalid_before'];
 
 const codecs: Partial<Record<CollectionName, TableCodec>> = {
   markets: { flags: ['active'] },
@@ -91,6 +93,7 @@ function reader(db: Executor) {
     let query = db.selectFrom(collection).selectAll();
     if (scope.storeId !== undefined) query = query.where('store_id', '=', scope.storeId);
     if (scope.mode !== undefined) query = query.where('mode', '=', scope.mode);
+    for (const [field, value] of Object.entries(scope.fields ?? {})) query = query.where(field, '=', value);
     return query;
   };
 
@@ -221,6 +224,11 @@ function transactionOn(trx: Transaction<LooseDatabase>, dialect: Dialect): Provi
   return {
     ...read,
     ...grantReader(typed),
+    ...auditReader(typed),
+    async lockStore(storeId) {
+      // SQLite runs one transaction at a time on its one connection: nothing to lock.
+      if (dialect === 'postgres') await sql`select id from stores where id = ${storeId} for update`.execute(trx);
+    },
     insert: (collection, values) =>
       guarded(async () => {
         await trx.insertInto(collection).values(encode(collection, values)).execute();
@@ -246,40 +254,39 @@ function transactionOn(trx: Transaction<LooseDatabase>, dialect: Dialect): Provi
         await trx.deleteFrom(collection).where('id', '=', id).execute();
       }),
 
-    rotateSecret: (collection, id, newHash, previousExpiresAt, at) =>
+    rotateSecret: (collection, id, { newHash, previousExpiresAt, at, compromised }) =>
       guarded(async () => {
-        // One statement: the hash that is current at this instant becomes the previous one.
+        // One statement: the hash that is current at this instant becomes the previous one (or, when
+        // compromised, is dropped at once and the client's older tokens die with it).
         const result = await trx
           .updateTable(collection)
-          .set({
-            previous_secret_hash: sql.ref('secret_hash'),
-            secret_hash: newHash,
-            previous_secret_expires_at: previousExpiresAt,
-            updated_at: at,
-          })
+          .set(
+            compromised
+              ? {
+                  previous_secret_hash: null,
+                  secret_hash: newHash,
+                  previous_secret_expires_at: null,
+                  tokens_invalid_before: at,
+                  updated_at: at,
+                }
+              : {
+                  previous_secret_hash: sql.ref('secret_hash'),
+                  secret_hash: newHash,
+                  previous_secret_expires_at: previousExpiresAt,
+                  updated_at: at,
+                },
+          )
           .where('id', '=', id)
           .where('secret_hash', 'is not', null)
           .executeTakeFirst();
         return result.numUpdatedRows === 1n;
       }),
 
-    audit: (entry) =>
-      guarded(async () => {
-        await trx
-          .insertInto('audit_entries')
-          .values({
-            store_id: entry.storeId,
-            actor: entry.actor,
-            action: entry.action,
-            target_type: entry.targetType,
-            target_id: entry.targetId,
-            details: JSON.stringify(entry.details),
-            at: entry.at,
-          })
-          .execute();
-      }),
+    audit: (entry) => guarded(() => insertAuditEntries(typed, [entry])),
 
-    revokeGrants: (selector, reason, at) => revokeGrantsWhere(typed, selector, reason, at),
+    revokeGrants: (selector, revocation) => revokeGrantsWhere(typed, selector, revocation),
+
+    endSessionsOf: (person) => endSessionsOf(typed, person),
 
     async clientIdsOf(owner) {
       const rows =
@@ -323,6 +330,7 @@ export function provisioningRepository(db: Kysely<Database>, dialect: Dialect): 
   return {
     ...reader(loose),
     ...grantReader(db),
+    ...auditReader(db),
     // Guarded as a whole too: a deferred reference check fails at commit.
     transaction: (work) => guarded(() => loose.transaction().execute((trx) => work(transactionOn(trx, dialect)))),
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../core/ports';
-import type { SlidingWindowDecision, SlidingWindowLimiter, WindowHits } from '../core/rate-limit/sliding-window-limiter';
+import type { SlidingWindowDecision, SlidingWindowLimiter, UndoableHit, WindowHits } from '../core/rate-limit/sliding-window-limiter';
 import { retryAfterSeconds } from '../core/rate-limit/window-decision';
 
 /**
@@ -61,14 +61,29 @@ export class RedisSlidingWindow implements SlidingWindowLimiter {
   }
 
   async hit(key: string, limit: number, windowMs: number): Promise<SlidingWindowDecision> {
-    if (limit <= 0) return { allowed: true, count: 0, retryAfterSeconds: 0 };
+    return (await this.#hit(key, limit, windowMs)).decision;
+  }
+
+  async hitUndoable(key: string, limit: number, windowMs: number): Promise<UndoableHit> {
+    const { decision, member } = await this.#hit(key, limit, windowMs);
+    if (!decision.allowed || member === undefined) return { decision, undo: async () => {} };
+    return {
+      decision,
+      undo: async () => {
+        await this.#redis.zrem(this.#prefix + key, member);
+      },
+    };
+  }
+
+  async #hit(key: string, limit: number, windowMs: number): Promise<{ decision: SlidingWindowDecision; member?: string }> {
+    if (limit <= 0) return { decision: { allowed: true, count: 0, retryAfterSeconds: 0 } };
     const now = Math.floor(this.clock.now());
     this.#sequence = (this.#sequence + 1) % Number.MAX_SAFE_INTEGER;
     const member = `${now}:${this.#instance}:${this.#sequence}`;
     const [allowed, count, waitMs] = await this.#redis.countersignSlidingWindowHit(this.#prefix + key, now, windowMs, limit, member);
     return allowed === 1
-      ? { allowed: true, count, retryAfterSeconds: 0 }
-      : { allowed: false, count, retryAfterSeconds: retryAfterSeconds(waitMs) };
+      ? { decision: { allowed: true, count, retryAfterSeconds: 0 }, member }
+      : { decision: { allowed: false, count, retryAfterSeconds: retryAfterSeconds(waitMs) } };
   }
 
   async recent(key: string, windowMs: number): Promise<WindowHits> {

@@ -71,6 +71,7 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
     },
 
     async rotate({ expectedCurrentKid, newNext, retiredPublishUntil, now, actor }) {
+      let revokedGrants: string[] = [];
       await db.transaction().execute(async (trx) => {
         if (expectedCurrentKid !== null) {
           const retired =
@@ -89,7 +90,9 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
           const affected = 'numDeletedRows' in retired ? retired.numDeletedRows : retired.numUpdatedRows;
           if (affected !== 1n) throw new RecordConflictError('the signing keys were rotated meanwhile; try again');
           // SPEC §4: a compromised key's API keys die with it, in the same transaction.
-          if (retiredPublishUntil === null) await revokeGrantsWhere(trx, { apiKeyKid: expectedCurrentKid }, 'key_compromised', now);
+          if (retiredPublishUntil === null) {
+            revokedGrants = await revokeGrantsWhere(trx, { apiKeyKid: expectedCurrentKid }, { reason: 'key_compromised', actor, at: now });
+          }
         }
         await trx
           .updateTable('signing_keys')
@@ -115,9 +118,11 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
             target_id: newNext.kid,
             details: JSON.stringify({ retired: expectedCurrentKid, next: newNext.kid }),
             at: toIso(now),
+            mode: null,
           })
           .execute();
       });
+      return { revokedGrants };
     },
   };
 }

@@ -12,6 +12,10 @@ export interface ConsentPageProps {
   readonly stores: readonly { id: string; name: string }[] | undefined;
   /** The authorization request, carried through the form and validated again on submit. */
   readonly request: Readonly<Record<string, string>>;
+  /** Who is signed in here (`staff` or `shopper`), for the sign-out form. */
+  readonly audience: 'staff' | 'shopper';
+  /** The authorization URL to come back to after signing out (it shows the sign-in page). */
+  readonly returnTo: string;
   readonly csrfToken: string;
   readonly nonce: string;
 }
@@ -38,6 +42,12 @@ ${p.stores.map((s) => html`<label><input type="checkbox" name="store_${s.id}" va
 <button class="secondary" type="submit" name="decision" value="deny">${copy.consent.deny}</button>
 <button class="primary" type="submit" name="decision" value="approve">${copy.consent.approve}</button>
 </div>
+</form>
+<form method="post" action="/oauth/signout" class="signout">
+<input type="hidden" name="_csrf" value="${p.csrfToken}">
+<input type="hidden" name="session" value="${p.audience}">
+<input type="hidden" name="return_to" value="${p.returnTo}">
+<p class="hint">${copy.consent.notYou} <button class="link" type="submit">${copy.consent.signOut}</button></p>
 </form>`,
     p.nonce,
   );

@@ -21,6 +21,8 @@ export const copy = {
     approve: 'Approve',
     deny: 'Deny',
     noPermissions: 'Sign you in (no further permissions)',
+    notYou: 'Not you?',
+    signOut: 'Sign out',
   },
   error: {
     title: 'This sign-in link does not work',

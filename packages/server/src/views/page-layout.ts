@@ -16,6 +16,7 @@ fieldset label{font-weight:400;display:flex;gap:.5rem;align-items:center}
 button{flex:1;padding:.7rem;border-radius:8px;border:1px solid #3b5bdb;font-size:1rem;cursor:pointer}
 button.primary{background:#3b5bdb;color:#fff}
 button.secondary{background:#fff;color:#3b5bdb}
+button.link{flex:none;padding:0;border:0;background:none;color:#3b5bdb;text-decoration:underline;font-size:inherit}
 .error{background:#fff0f0;border:1px solid #f3b7b7;color:#8a1f1f;padding:.6rem;border-radius:8px}
 .hint{color:#5b6475;font-size:.9rem}
 footer{color:#8a92a3;font-size:.8rem;text-align:center;margin-top:1.5rem}

@@ -1,5 +1,6 @@
 import type { OAuthClient } from '../ports';
 import { AuthorizationPageError } from './authorization-page-error';
+import { redirectSchemeAllowed } from './https-redirect-rule';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -26,9 +27,23 @@ function loopbackMatch(registered: string, requested: string): boolean {
 /**
  * Step 2: the redirect URI, compared exactly with the registered ones (RFC 9700 §4.1.3: simple string
  * comparison) — no trailing-slash, case, query or fragment leniency — except a loopback port. It may
- * be omitted only when exactly one is registered. Failures never redirect.
+ * be omitted only when exactly one is registered; in production it must be https (loopback aside).
+ * Failures never redirect.
  */
-export function checkRedirectUri(client: OAuthClient, requested: string | undefined): { redirectUri: string; sent: boolean } {
+export function checkRedirectUri(
+  client: OAuthClient,
+  requested: string | undefined,
+  env: 'development' | 'production' | 'test',
+): { redirectUri: string; sent: boolean } {
+  const chosen = chooseRedirectUri(client, requested);
+  // A URI registered before the switch to production is refused when used (SPEC §9), never redirected to.
+  if (!redirectSchemeAllowed(new URL(chosen.redirectUri), env)) {
+    throw new AuthorizationPageError('Insecure redirect URI', 'This application’s redirect URI must use https.');
+  }
+  return chosen;
+}
+
+function chooseRedirectUri(client: OAuthClient, requested: string | undefined): { redirectUri: string; sent: boolean } {
   if (requested === undefined || requested === '') {
     if (client.redirectUris.length === 1) return { redirectUri: client.redirectUris[0] as string, sent: false };
     throw new AuthorizationPageError('Missing redirect URI', 'This application has several redirect URIs; the request must name one.');

@@ -1,3 +1,4 @@
+import type { AuditActor } from '../audit/audit-actor';
 import type { Grant, NewRefreshToken, Owner } from '../grants/grant-store';
 
 /** An authorization code as stored (by its keyed hash): what it was issued for and to whom. */
@@ -25,9 +26,16 @@ export interface CodeStore {
   /**
    * One transaction: mark the code used only if it is unused (exactly one caller wins), create the
    * grant with its first refresh token (and the API key's signing key, for the app exchange), and
-   * record the grant on the code so that a replay can revoke it.
+   * record the grant on the code so that a replay can revoke it. The grant's audit entries name `actor`.
    */
-  redeem(codeHash: string, now: number, grant: Grant, refresh: NewRefreshToken | null, apiKeyKid?: string): Promise<RedemptionOutcome>;
+  redeem(
+    codeHash: string,
+    now: number,
+    grant: Grant,
+    refresh: NewRefreshToken | null,
+    actor: AuditActor,
+    apiKeyKid?: string,
+  ): Promise<RedemptionOutcome>;
   /** Deletes codes expired more than 24 h ago (they are kept that long to tell expired from unknown). */
   sweep(now: number): Promise<void>;
 }

@@ -1,6 +1,6 @@
-import { AccessDeniedError, InvalidScopeError } from '../errors';
+import { AccessDeniedError } from '../errors';
 import type { Owner } from '../grants/grant-store';
-import { scopesForRole } from '../grants/role-scopes';
+import { ownerScopeContext } from '../grants/owner-scope-context';
 import { resolveScope } from '../scopes/resolve-scope';
 import { AuthorizationPageError } from './authorization-page-error';
 import type { AuthorizationRequest } from './authorization-request';
@@ -18,7 +18,8 @@ export interface ConsentSubject {
 /**
  * What the signed-in person may grant this client, by SPEC §2:
  * - a shopper (sales channel): the requested scope, private markets only for their group;
- * - staff through a webapp: members of its store, members holding only the `*.view` scopes;
+ * - staff through a webapp: members of its store, members holding only the `*.view` scopes; a
+ *   requested permission the person does not hold is `invalid_scope` (never silently dropped);
  * - staff through an app: the requested permissions, on stores where they are owner or admin
  *   (`chosenStoreIds` at approval, re-checked here; all such stores when showing the page).
  */
@@ -47,25 +48,19 @@ export async function consentSubject(
   const store = client.store;
   if (!store) throw new Error('a credential without a store');
   const storeSummary = (await services.stores.findStores([store.id]))[0] ?? { ...store, name: store.slug };
-  if (owner.type === 'customer') {
-    const customer = await services.people.findCustomer(store.id, client.mode, owner.id);
-    if (!customer) throw new AccessDeniedError('The shopper is not a customer of this store');
-    const resolved = await resolveScope(
-      scope,
-      { storeId: store.id, mode: client.mode, allowed: client.scopes, marketRequired: true, shopperGroupId: customer.customerGroupId },
-      services.markets,
+  // The same context and the same scope rule as every grant that acts for a person (JWT bearer,
+  // refresh): RFC 6749 §3.3 lets a server narrow a scope only where the token response says so, and
+  // the authorization response cannot; so a permission the person does not hold is refused, not dropped.
+  let context: Awaited<ReturnType<typeof ownerScopeContext>>;
+  try {
+    context = await ownerScopeContext(client, owner, services.people);
+  } catch {
+    throw new AccessDeniedError(
+      owner.type === 'customer'
+        ? 'The shopper is not a customer of this store'
+        : 'You are not a member of the store this application belongs to',
     );
-    return { owner, scope: resolved.scope, permissions: resolved.permissions, stores: [storeSummary] };
   }
-  const role = await services.people.findRole(store.id, owner.id);
-  if (!role) throw new AccessDeniedError('You are not a member of the store this application belongs to');
-  const held = scopesForRole(client.scopes, role);
-  const permissions = requested.filter((p) => held.includes(p));
-  if (requested.length > 0 && permissions.length === 0) throw new InvalidScopeError('Your role holds none of the requested permissions');
-  const resolved = await resolveScope(
-    { ...scope, permissions },
-    { storeId: store.id, mode: client.mode, allowed: held, marketRequired: false, shopperGroupId: undefined },
-    services.markets,
-  );
+  const resolved = await resolveScope(scope, context, services.markets);
   return { owner, scope: resolved.scope, permissions: resolved.permissions, stores: [storeSummary] };
 }

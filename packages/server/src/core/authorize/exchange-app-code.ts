@@ -1,6 +1,7 @@
 import { authenticateClient } from '../client-auth/authenticate-client';
 import { TooManyRequestsError } from '../errors';
 import type { OAuthClient } from '../ports';
+import type { FailedAttempt } from '../rate-limit/failed-attempt-guard';
 import { failedAttemptKeys } from '../rate-limit/failed-attempt-keys';
 import type { ApiKeyIssuer } from '../tokens/api-key-issuer';
 import { AppExchangeError } from './app-exchange-error';
@@ -40,9 +41,10 @@ export async function exchangeAppCode(request: AppExchangeRequest, services: App
   const app = await services.clients.findByClientId(request.appId);
   if (app?.kind !== 'app') throw new AppExchangeError('app_not_found', 'No application has this id.');
 
-  const throttleKeys = failedAttemptKeys('app_exchange', app.clientId, request.addressKey);
+  // Counted before the secret and the code are checked (SPEC §3), refunded on success.
+  let attempt: FailedAttempt;
   try {
-    await services.failedAttempts.check(throttleKeys);
+    attempt = await services.failedAttempts.begin(failedAttemptKeys('app_exchange', app.clientId, request.addressKey));
   } catch (error) {
     if (error instanceof TooManyRequestsError) throw new AppExchangeError('too_many_requests', error.description, error.retryAfterSeconds);
     throw error;
@@ -65,7 +67,7 @@ export async function exchangeAppCode(request: AppExchangeRequest, services: App
 
     const { grant, stores } = redeemed;
     if (grant.owner?.type !== 'user') throw new Error('an app grant acts for a user');
-    return services.apiKeys.issue(
+    const apiKey = services.apiKeys.issue(
       {
         issuer: services.issuer,
         client: { id: app.id, clientId: app.clientId, kind: app.kind, confidential: app.confidential },
@@ -77,8 +79,11 @@ export async function exchangeAppCode(request: AppExchangeRequest, services: App
       },
       key,
     ).token;
+    await attempt.succeeded();
+    return apiKey;
   } catch (error) {
-    if (error instanceof AppExchangeError) await services.failedAttempts.recordFailure(throttleKeys);
+    if (error instanceof AppExchangeError) await attempt.failed();
+    else await attempt.succeeded(); // not the caller's failure: nothing to count against them
     throw error;
   }
 }

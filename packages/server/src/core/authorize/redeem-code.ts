@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { clientActor, personActor } from '../audit/audit-actor';
 import type { Grant } from '../grants/grant-store';
 import { mayRefresh, newGrant, newRefreshToken } from '../grants/issue-owner-tokens';
 import { ownerScopeContext } from '../grants/owner-scope-context';
+import { revokeGrant } from '../grants/revoke-grant';
 import type { OAuthClient } from '../ports';
 import type { AuthorizeServices } from './authorize-services';
 import type { StoreSummary } from './store-directory';
@@ -44,7 +46,7 @@ export async function redeemCode(
   const codeHash = services.hasher.hash(code);
   const stored = await services.codes.find(codeHash);
   if (!stored || stored.clientId !== client.clientId) throw new CodeRedemptionError('invalid', 'The code is unknown');
-  if (stored.usedAt !== null) return replayed(stored.grantId, services, now);
+  if (stored.usedAt !== null) return replayed(stored.grantId, client.clientId, services, now);
   if (stored.codeChallenge !== null) {
     if (!proof.verifier || !VERIFIER.test(proof.verifier)) throw new CodeRedemptionError('invalid', 'A valid code_verifier is required');
     const computed = createHash('sha256').update(proof.verifier, 'ascii').digest('base64url');
@@ -82,14 +84,16 @@ export async function redeemCode(
   );
   // An API key (the app exchange) is the grant's only credential: no refresh token beside it.
   const refresh = apiKeyKid === undefined && mayRefresh(client) ? newRefreshToken(services, now, grant.expiresAt) : undefined;
-  const outcome = await services.codes.redeem(codeHash, now, grant, refresh?.record ?? null, apiKeyKid);
-  if (outcome === 'already_used') return replayed((await services.codes.find(codeHash))?.grantId ?? null, services, now);
+  // The person who consented authorized the grant (SPEC §5 audit log).
+  const outcome = await services.codes.redeem(codeHash, now, grant, refresh?.record ?? null, personActor(stored.owner), apiKeyKid);
+  if (outcome === 'already_used') return replayed((await services.codes.find(codeHash))?.grantId ?? null, client.clientId, services, now);
   return { grant, stores, refreshToken: refresh?.value };
 }
 
-async function replayed(grantId: string | null, services: AuthorizeServices, now: number): Promise<never> {
-  if (grantId !== null && (await services.grants.revokeGrant(grantId, 'code_replay', now))) {
-    services.changes.publish({ collection: 'grants', id: grantId });
+async function replayed(grantId: string | null, clientId: string, services: AuthorizeServices, now: number): Promise<never> {
+  // RFC 6749 §4.1.2: every token issued from the first use dies.
+  if (grantId !== null) {
+    await revokeGrant(services.grants, services.changes, grantId, { reason: 'code_replay', actor: clientActor(clientId), at: now });
   }
   throw new CodeRedemptionError('invalid', 'The code was already used');
 }

@@ -17,10 +17,10 @@ export type AuthorizationQuery = Readonly<Record<string, string | undefined>>;
 export async function validateAuthorizationRequest(
   query: AuthorizationQuery,
   side: AuthorizationSide,
-  deps: { clients: ClientDirectory; markets: MarketDirectory; issuer: string },
+  deps: { clients: ClientDirectory; markets: MarketDirectory; issuer: string; env: 'development' | 'production' | 'test' },
 ): Promise<AuthorizationRequest> {
   const client = await checkClient(query.client_id, side, deps.clients);
-  const { redirectUri, sent } = checkRedirectUri(client, query.redirect_uri);
+  const { redirectUri, sent } = checkRedirectUri(client, query.redirect_uri, deps.env);
   try {
     if (query.response_type !== undefined && query.response_type !== 'code') {
       throw new UnsupportedResponseTypeError('Only response_type=code is supported');

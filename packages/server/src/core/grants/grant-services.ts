@@ -3,16 +3,14 @@ import type { StoreDirectory } from '../authorize/store-directory';
 import type { ChangeHub } from '../change-hub';
 import type { KeyEncryptor } from '../keys/key-encryptor';
 import type { ClientDirectory, Clock, MarketDirectory, Random } from '../ports';
+import type { FailedAttemptGuard } from '../rate-limit/failed-attempt-guard';
 import type { SecretHasher } from '../secrets/secret-hasher';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer';
 import type { GrantStore } from './grant-store';
 import type { PeopleDirectory } from './people-directory';
 
-/** Failed sign-in throttling (SPEC §3): refuse before checking, count failures only. */
-export interface FailedAttempts {
-  check(keys: readonly string[]): Promise<void>;
-  recordFailure(keys: readonly string[]): Promise<void>;
-}
+/** Failed sign-in throttling (SPEC §3): every attempt counted before it is judged, successes refunded. */
+export type FailedAttempts = Pick<FailedAttemptGuard, 'begin'>;
 
 /** What the grant handlers need; built once by compose-dependencies.ts, not per request. */
 export interface GrantServices {

@@ -1,4 +1,6 @@
+import type { AuditActor } from '../audit/audit-actor';
 import type { ClientKind, Mode } from '../ports';
+import type { GrantRevoker } from './revoke-grant';
 
 /** Who a grant acts for. */
 export interface Owner {
@@ -56,12 +58,25 @@ export type RevocationReason =
   | 'password_changed'
   | 'role_lost'
   | 'user_revoked'
-  | 'key_compromised';
+  | 'key_compromised'
+  | 'secret_compromised';
+
+/** An access token being denylisted (RFC 7009), with what its audit entry needs. */
+export interface AccessTokenRevocation {
+  readonly jti: string;
+  readonly grantId: string | null;
+  /** The token's own expiry (epoch ms): the denylist entry is useless afterwards. */
+  readonly expiresAt: number;
+  readonly storeIds: readonly string[];
+  readonly mode: Mode;
+  readonly actor: AuditActor;
+  readonly at: number;
+}
 
 /** Grants, refresh tokens, the access-token denylist and used assertions. storage/grant-repository.ts. */
-export interface GrantStore {
-  /** The grant, its stores and (optionally) its first refresh token, in one transaction. */
-  create(grant: Grant, refresh: NewRefreshToken | null): Promise<void>;
+export interface GrantStore extends GrantRevoker {
+  /** The grant, its stores, (optionally) its first refresh token and its audit entries, in one transaction. */
+  create(grant: Grant, refresh: NewRefreshToken | null, actor: AuditActor): Promise<void>;
   findGrant(id: string): Promise<Grant | undefined>;
   /** The store sets of the person's live grants of this client with exactly this scope (consent reuse). */
   liveGrantStoreSets(clientId: string, owner: Owner, scope: string, now: number): Promise<string[][]>;
@@ -78,10 +93,8 @@ export interface GrantStore {
     successorCipher: string | null;
     graceUntil: number | null;
   }): Promise<RotationOutcome>;
-  /** Marks the grant revoked; false if it already was (or does not exist). */
-  revokeGrant(id: string, reason: RevocationReason, now: number): Promise<boolean>;
-  /** Denylists an access token by `jti` until its own expiry. */
-  revokeAccessToken(jti: string, grantId: string | null, expiresAt: number, now: number): Promise<void>;
+  /** Denylists an access token by `jti` until its own expiry, with its audit entries (once per `jti`). */
+  revokeAccessToken(revocation: AccessTokenRevocation): Promise<void>;
   isAccessTokenRevoked(jti: string): Promise<boolean>;
   /** Remembers a JWT-bearer assertion id until it expires; false if it was already used. */
   rememberAssertion(clientId: string, jti: string, expiresAt: number): Promise<boolean>;

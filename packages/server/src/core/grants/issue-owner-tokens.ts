@@ -1,3 +1,4 @@
+import type { AuditActor } from '../audit/audit-actor';
 import type { OAuthClient } from '../ports';
 import type { ResolvedScope } from '../scopes/resolve-scope';
 import { newId } from '../secrets/random-alphanumeric';
@@ -92,6 +93,8 @@ export async function issueOwnerTokens(
   owner: Owner,
   resolved: ResolvedScope,
   services: GrantServices,
+  /** Who authorized the grant, for its audit entry: the person signing in, or the client asserting for them. */
+  actor: AuditActor,
   extra: { customClaim?: Record<string, unknown> } = {},
 ): Promise<TokenResponse> {
   if (!mayRefresh(client)) return ownerAccessToken(client, owner, resolved, undefined, services, extra);
@@ -99,6 +102,6 @@ export async function issueOwnerTokens(
   const grant = newGrant(client, owner, client.store ? [client.store.id] : [], resolved.scope, services, now);
   const refresh = newRefreshToken(services, now, grant.expiresAt);
   const response = ownerAccessToken(client, owner, resolved, grant.id, services, extra);
-  await services.grants.create(grant, refresh.record);
+  await services.grants.create(grant, refresh.record, actor);
   return { ...response, refresh_token: refresh.value };
 }

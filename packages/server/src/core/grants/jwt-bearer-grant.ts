@@ -1,4 +1,5 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
+import { clientActor } from '../audit/audit-actor';
 import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../errors';
 import type { ClientKind, OAuthClient } from '../ports';
 import { parseScope } from '../scopes/parse-scope';
@@ -12,6 +13,8 @@ import type { TokenParams, TokenResponse } from './token-response';
 /** Asymmetric algorithms only: an HMAC assertion would need a shared secret, and `none` no key at all. */
 const ASYMMETRIC = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
 const MAX_AHEAD_SECONDS = 300;
+/** RFC 7523 §3: an `iat` in the future is tolerated only as far as clocks can reasonably drift. */
+const MAX_CLOCK_SKEW_SECONDS = 60;
 const MAX_CUSTOM_CLAIM_BYTES = 4096;
 
 /** SPEC §3: which kinds may act for which kind of owner. */
@@ -55,6 +58,10 @@ export async function jwtBearerGrant(client: OAuthClient, params: TokenParams, s
   const exp = claims.exp as number;
   if (exp > Math.floor(now / 1000) + MAX_AHEAD_SECONDS)
     throw new InvalidGrantError(`The assertion's exp is more than ${MAX_AHEAD_SECONDS} s ahead`);
+  // An assertion dated in the future could be minted ahead and kept for later (RFC 7523 §3, item 6).
+  if ((claims.iat as number) > Math.floor(now / 1000) + MAX_CLOCK_SKEW_SECONDS) {
+    throw new InvalidGrantError(`The assertion's iat is more than ${MAX_CLOCK_SKEW_SECONDS} s in the future`);
+  }
 
   const ownerType = claims.owner_type;
   if (ownerType !== 'customer' && ownerType !== 'user') throw new InvalidGrantError('owner_type must be "customer" or "user"');
@@ -79,5 +86,12 @@ export async function jwtBearerGrant(client: OAuthClient, params: TokenParams, s
   const owner: Owner = { type: ownerType, id: claims.sub as string };
   const context = await ownerScopeContext(client, owner, services.people);
   const resolved = await resolveScope(parseScope(params.scope), context, services.markets);
-  return issueOwnerTokens(client, owner, resolved, services, customClaim ? { customClaim: customClaim as Record<string, unknown> } : {});
+  return issueOwnerTokens(
+    client,
+    owner,
+    resolved,
+    services,
+    clientActor(client.clientId),
+    customClaim ? { customClaim: customClaim as Record<string, unknown> } : {},
+  );
 }

@@ -1,19 +1,19 @@
+import { personActor } from '../audit/audit-actor';
 import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../errors';
+import { SignInFailedError, signIn } from '../people/sign-in';
 import type { OAuthClient } from '../ports';
-import { failedAttemptKeys } from '../rate-limit/failed-attempt-keys';
 import { parseScope } from '../scopes/parse-scope';
 import { resolveScope } from '../scopes/resolve-scope';
-import { checkPassword } from '../secrets/password-hasher';
 import type { GrantServices } from './grant-services';
 import { issueOwnerTokens } from './issue-owner-tokens';
+import type { Customer } from './people-directory';
 import type { TokenRequestContext } from './token-request-context';
 import type { TokenParams, TokenResponse } from './token-response';
 
 /**
- * RFC 6749 §4.3 for sales channels: a shopper's email and password (SPEC §3). Failed sign-ins are
- * throttled per (account, address) and per address, checked before the password so a blocked caller
- * learns nothing; an unknown email is checked against a decoy hash so it costs what a wrong password
- * costs, and both answer the same `invalid_grant`.
+ * RFC 6749 §4.3 for sales channels: a shopper's email and password (SPEC §3), checked by the one
+ * sign-in of core/people/sign-in.ts (throttle and decoy included); a wrong email and a wrong password
+ * answer the same `invalid_grant`.
  */
 export async function passwordGrant(
   client: OAuthClient,
@@ -24,17 +24,21 @@ export async function passwordGrant(
   if (!client.passwordGrant) throw new UnauthorizedClientError('The password grant is turned off for this sales channel');
   const store = client.store;
   if (!store) throw new Error('password grant reached a client without a store');
-  const email = params.username?.trim().toLowerCase();
+  const email = params.username?.trim();
   const password = params.password;
   if (!email || password === undefined || password === '') throw new InvalidRequestError('username and password are required');
 
-  const throttleKeys = failedAttemptKeys('password', `${store.id}:${client.mode}:${email}`, context.clientAddress());
-  await services.failedAttempts.check(throttleKeys);
-
-  const customer = await services.people.findCustomerByEmail(store.id, client.mode, email);
-  if (!customer || !(await checkPassword(password, customer.passwordHash))) {
-    await services.failedAttempts.recordFailure(throttleKeys);
-    throw new InvalidGrantError('The email or password is wrong');
+  let customer: Customer;
+  try {
+    const signedIn = await signIn(
+      { audience: 'shopper', storeId: store.id, mode: client.mode, email, password, addressKey: context.clientAddress() },
+      services,
+    );
+    if (signedIn.type !== 'customer') throw new SignInFailedError();
+    customer = signedIn.customer;
+  } catch (error) {
+    if (error instanceof SignInFailedError) throw new InvalidGrantError(error.message);
+    throw error;
   }
 
   const resolved = await resolveScope(
@@ -42,5 +46,6 @@ export async function passwordGrant(
     { storeId: store.id, mode: client.mode, allowed: client.scopes, marketRequired: true, shopperGroupId: customer.customerGroupId },
     services.markets,
   );
-  return issueOwnerTokens(client, { type: 'customer', id: customer.id }, resolved, services);
+  const owner = { type: 'customer', id: customer.id } as const;
+  return issueOwnerTokens(client, owner, resolved, services, personActor(owner));
 }

@@ -1,3 +1,4 @@
+import { clientActor } from '../audit/audit-actor';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError, OAuthError } from '../errors';
 import type { OAuthClient } from '../ports';
 import { type ParsedScope, parseScope } from '../scopes/parse-scope';
@@ -6,6 +7,7 @@ import type { GrantServices } from './grant-services';
 import type { Grant, Owner, StoredRefreshToken } from './grant-store';
 import { newRefreshToken, ownerAccessToken } from './issue-owner-tokens';
 import { ownerScopeContext } from './owner-scope-context';
+import { revokeGrant } from './revoke-grant';
 import type { TokenParams, TokenResponse } from './token-response';
 
 const invalid = () => new InvalidGrantError('The refresh token is invalid, expired or revoked');
@@ -60,8 +62,7 @@ export async function refreshTokenGrant(client: OAuthClient, params: TokenParams
 
 /** A failed SPEC §2 re-check: the grant is revoked and the refresh refused. */
 async function ruleFailed(grantId: string, reason: string, services: GrantServices, now: number): Promise<never> {
-  await services.grants.revokeGrant(grantId, 'rule_failed_on_refresh', now);
-  services.changes.publish({ collection: 'grants', id: grantId });
+  await revokeGrant(services.grants, services.changes, grantId, { reason: 'rule_failed_on_refresh', actor: 'system', at: now });
   throw new InvalidGrantError(`The grant no longer holds: ${reason}`);
 }
 
@@ -124,7 +125,12 @@ async function replayedToken(token: StoredRefreshToken, services: GrantServices,
   ) {
     return JSON.parse(services.encryptor.decrypt(token.successorCipher, token.id)) as TokenResponse;
   }
-  await services.grants.revokeGrant(token.grantId, 'refresh_token_reuse', now);
+  // RFC 9700 §4.14.2: a rotated token presented again means it leaked; the whole grant dies.
+  await revokeGrant(services.grants, services.changes, token.grantId, {
+    reason: 'refresh_token_reuse',
+    actor: clientActor(token.clientId),
+    at: now,
+  });
   throw invalid();
 }
 

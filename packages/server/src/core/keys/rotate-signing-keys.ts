@@ -1,4 +1,5 @@
 import type { SigningAlgorithm } from '../../config/config-schema';
+import type { ChangePublisher } from '../change-outbox';
 import type { Clock, SigningKeyStore } from '../ports';
 import { generateSigningKey } from './generate-signing-key';
 import type { KeyEncryptor } from './key-encryptor';
@@ -16,6 +17,8 @@ export interface RotationInput {
   compromised: boolean;
   /** Who asked (audit log). */
   actor: string;
+  /** Told of the API-key grants a compromised rotation revoked (SPEC §4 change channel). */
+  changes: ChangePublisher;
 }
 
 /**
@@ -29,7 +32,7 @@ export async function rotateSigningKeys(input: RotationInput): Promise<{ current
   const before = keyRing.current().kid;
   const generated = await generateSigningKey(input.alg);
   const now = clock.now();
-  await store.rotate({
+  const { revokedGrants } = await store.rotate({
     expectedCurrentKid: before,
     newNext: {
       kid: generated.kid,
@@ -46,6 +49,8 @@ export async function rotateSigningKeys(input: RotationInput): Promise<{ current
     now,
     actor: input.actor,
   });
+  // Revoked in the rotation's own transaction by the store; published here, after the commit.
+  for (const id of revokedGrants) input.changes.publish({ collection: 'grants', id });
   await keyRing.load();
   return { current: keyRing.current().kid, retired: before };
 }

@@ -4,10 +4,15 @@ import type { ProvisioningActor } from './provisioning-actor';
 
 export type ProvisioningOperation = 'create' | 'list' | 'read' | 'update' | 'delete' | 'rotate_secret';
 
+const WRITES: ReadonlySet<ProvisioningOperation> = new Set(['create', 'update', 'delete', 'rotate_secret']);
+
 /**
  * SPEC §5: a `provisioning` token acts on its own store only, and never on the server-wide
  * collections. Refusals are 403 (RFC 6750 §3.1 insufficient_scope). Records of the token's other
  * mode are not refused here: they do not exist for it (404), which the service's lookups ensure.
+ *
+ * SPEC §1: a test-mode token never changes a record that has no mode (the store itself, its
+ * memberships, users, apps): test mode is a sandbox, and those records are shared with live mode.
  */
 export function checkAccess(
   actor: ProvisioningActor,
@@ -17,6 +22,9 @@ export function checkAccess(
   recordId?: string,
 ): void {
   if (actor.kind !== 'store') return;
+  if (actor.mode === 'test' && collection.scope !== 'store_mode' && WRITES.has(operation)) {
+    throw new InsufficientScopeError(`a test-mode token may not change ${collection.name}: they are shared with live mode`);
+  }
   switch (collection.storeActor) {
     case 'forbidden':
       throw new InsufficientScopeError(`a store's token may not manage ${collection.name}`);

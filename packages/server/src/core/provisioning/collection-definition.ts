@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { Random } from '../ports';
 import type { ValidationProblem } from '../record-errors';
-import type { ProvisionedRecord, RecordValues } from './provisioning-store';
+import type { ProvisioningActor } from './provisioning-actor';
+import type { ProvisionedRecord, ProvisioningTransaction, RecordValues } from './provisioning-store';
 
 export type CollectionName =
   | 'stores'
@@ -76,4 +77,18 @@ export interface CollectionDefinition {
   readonly checkPatched?: (patched: ProvisionedRecord) => ValidationProblem[];
   /** Has a client secret that `rotate_secret` can replace. */
   readonly rotatable?: boolean;
+  /**
+   * Rules across records, checked inside the write's transaction before it is made (`after` absent on
+   * delete, `before` absent on create): the owner rule of memberships, say. Throws to refuse.
+   */
+  readonly checkWrite?: (write: CollectionWrite) => Promise<void>;
+}
+
+/** What `checkWrite` sees of a write. */
+export interface CollectionWrite {
+  readonly tx: ProvisioningTransaction;
+  readonly actor: ProvisioningActor;
+  readonly storeId: string | undefined;
+  readonly before: ProvisionedRecord | undefined;
+  readonly after: RecordValues | undefined;
 }

@@ -1,5 +1,6 @@
 import { importJWK } from 'jose';
 import { z } from 'zod';
+import { redirectSchemeAllowed } from '../authorize/https-redirect-rule';
 import { isPermissionScope } from '../scopes/permission-catalog';
 import type { ProvisioningPolicy } from './collection-definition';
 
@@ -56,8 +57,6 @@ export const absoluteUrlField = z
     return url !== null && (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
   }, 'must be an absolute http(s) URL');
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 /**
  * Redirect URIs (RFC 6749 §3.1.2: absolute, no fragment). In production they must be https, except
  * on loopback hosts where native and development clients listen on http (RFC 8252 §7.3).
@@ -72,7 +71,7 @@ export function redirectUrisField(policy: ProvisioningPolicy, min: number) {
         ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
       } else if (value.includes('#')) {
         ctx.addIssue({ code: 'custom', message: 'must not have a fragment (RFC 6749 §3.1.2)' });
-      } else if (policy.env === 'production' && url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+      } else if (!redirectSchemeAllowed(url, policy.env)) {
         ctx.addIssue({ code: 'custom', message: 'must use https (http only on 127.0.0.1, [::1] or localhost)' });
       }
     });

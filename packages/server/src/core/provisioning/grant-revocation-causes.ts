@@ -1,5 +1,19 @@
+import type { ChangePublisher } from '../change-outbox';
+import type { RevocationReason } from '../grants/grant-store';
+import { type GrantSelector, revokeGrants } from '../grants/revoke-grant';
 import type { CollectionName } from './collection-definition';
 import type { ProvisionedRecord, ProvisioningTransaction, RecordValues } from './provisioning-store';
+
+/** A provisioning write's transaction, who made it, when (epoch ms), and the outbox told after its commit. */
+export interface RevocationContext {
+  readonly tx: ProvisioningTransaction;
+  readonly outbox: ChangePublisher;
+  readonly actor: string;
+  readonly at: number;
+}
+
+const revoke = (ctx: RevocationContext, selector: GrantSelector, reason: RevocationReason) =>
+  revokeGrants(ctx.tx, ctx.outbox, selector, { reason, actor: ctx.actor, at: ctx.at });
 
 /** What a provisioning write did to grants: ids revoked, and ids of app grants that only lost a store. */
 export interface GrantEffects {
@@ -19,18 +33,13 @@ const MANAGING_ROLES = new Set(['owner', 'admin']);
  * by its owner or an admin, so the store leaves the user's app grants, and a grant left with no store
  * is revoked. `ownerUserId` undefined: every app grant on the store (the store itself is going away).
  */
-async function withdrawStoreFromAppGrants(
-  tx: ProvisioningTransaction,
-  storeId: string,
-  ownerUserId: string | undefined,
-  at: number,
-): Promise<GrantEffects> {
-  const affected = await tx.liveGrantIdsOnStore(storeId, {
+async function withdrawStoreFromAppGrants(ctx: RevocationContext, storeId: string, ownerUserId: string | undefined): Promise<GrantEffects> {
+  const affected = await ctx.tx.liveGrantIdsOnStore(storeId, {
     clientKinds: ['app'],
     ...(ownerUserId === undefined ? {} : { ownerUserId }),
   });
-  const emptied = await tx.removeStoreFromGrants(affected, storeId);
-  const revoked = await tx.revokeGrants({ ids: emptied }, 'role_lost', at);
+  const emptied = await ctx.tx.removeStoreFromGrants(affected, storeId);
+  const revoked = await revoke(ctx, { ids: emptied }, 'role_lost');
   return { revoked, narrowed: affected.filter((id) => !emptied.includes(id)) };
 }
 
@@ -40,11 +49,10 @@ async function withdrawStoreFromAppGrants(
  * cause at all (its audit entry says nothing about grants).
  */
 export async function grantEffectsOfUpdate(
-  tx: ProvisioningTransaction,
+  ctx: RevocationContext,
   collection: CollectionName,
   before: ProvisionedRecord,
   patch: RecordValues,
-  at: number,
 ): Promise<GrantEffects | null> {
   switch (collection) {
     case 'customers':
@@ -52,14 +60,16 @@ export async function grantEffectsOfUpdate(
       // Any password set through the API counts as a change: whoever sets it may be locking someone out.
       if (patch.password === undefined) return null;
       const owner = { type: collection === 'users' ? ('user' as const) : ('customer' as const), id: before.id };
-      return { revoked: await tx.revokeGrants({ owner }, 'password_changed', at), narrowed: [] };
+      // SPEC §3: the person's sign-in sessions end with the old password.
+      await ctx.tx.endSessionsOf(owner);
+      return { revoked: await revoke(ctx, { owner }, 'password_changed'), narrowed: [] };
     }
     case 'memberships': {
       const losesManagement =
         MANAGING_ROLES.has(String(before.role)) && patch.role !== undefined && !MANAGING_ROLES.has(String(patch.role));
       if (!losesManagement) return null;
       // A webapp admits members (SPEC §2): its grants stay, and the next refresh narrows them to `*.view`.
-      return withdrawStoreFromAppGrants(tx, String(before.store_id), String(before.user_id), at);
+      return withdrawStoreFromAppGrants(ctx, String(before.store_id), String(before.user_id));
     }
     default:
       return null;
@@ -71,44 +81,46 @@ export async function grantEffectsOfUpdate(
  * (a store's credentials must still be there to be found; the cascade removes them afterwards).
  */
 export async function grantEffectsOfDelete(
-  tx: ProvisioningTransaction,
+  ctx: RevocationContext,
   collection: CollectionName,
   before: ProvisionedRecord,
-  at: number,
 ): Promise<GrantEffects | null> {
+  const { tx } = ctx;
   switch (collection) {
     case 'credentials':
     case 'apps':
-      return { revoked: await tx.revokeGrants({ clientId: String(before.client_id) }, 'client_deleted', at), narrowed: [] };
+      return { revoked: await revoke(ctx, { clientId: String(before.client_id) }, 'client_deleted'), narrowed: [] };
     case 'customers':
-      return { revoked: await tx.revokeGrants({ owner: { type: 'customer', id: before.id } }, 'owner_deleted', at), narrowed: [] };
+      await tx.endSessionsOf({ type: 'customer', id: before.id });
+      return { revoked: await revoke(ctx, { owner: { type: 'customer', id: before.id } }, 'owner_deleted'), narrowed: [] };
     case 'users': {
-      const owned = await tx.revokeGrants({ owner: { type: 'user', id: before.id } }, 'owner_deleted', at);
+      await tx.endSessionsOf({ type: 'user', id: before.id });
+      const owned = await revoke(ctx, { owner: { type: 'user', id: before.id } }, 'owner_deleted');
       // The user's apps go with the user (ON DELETE CASCADE), and so do the grants other people gave them.
-      const ofApps = await revokeClients(tx, await tx.clientIdsOf({ ownerUserId: before.id }), at);
+      const ofApps = await revokeClients(ctx, await tx.clientIdsOf({ ownerUserId: before.id }));
       return merge({ revoked: owned, narrowed: [] }, ofApps);
     }
     case 'memberships': {
       const storeId = String(before.store_id);
       const userId = String(before.user_id);
-      const apps = await withdrawStoreFromAppGrants(tx, storeId, userId, at);
+      const apps = await withdrawStoreFromAppGrants(ctx, storeId, userId);
       // No role at all: a webapp no longer admits the user to this store.
       const webappGrants = await tx.liveGrantIdsOnStore(storeId, { clientKinds: ['webapp'], ownerUserId: userId });
-      return merge(apps, { revoked: await tx.revokeGrants({ ids: webappGrants }, 'role_lost', at), narrowed: [] });
+      return merge(apps, { revoked: await revoke(ctx, { ids: webappGrants }, 'role_lost'), narrowed: [] });
     }
     case 'stores': {
       // The store's credentials (and its customers and memberships) go with it by cascade.
-      const ofCredentials = await revokeClients(tx, await tx.clientIdsOf({ storeId: before.id }), at);
-      return merge(ofCredentials, await withdrawStoreFromAppGrants(tx, before.id, undefined, at));
+      const ofCredentials = await revokeClients(ctx, await tx.clientIdsOf({ storeId: before.id }));
+      return merge(ofCredentials, await withdrawStoreFromAppGrants(ctx, before.id, undefined));
     }
     default:
       return null;
   }
 }
 
-async function revokeClients(tx: ProvisioningTransaction, clientIds: readonly string[], at: number): Promise<GrantEffects> {
+async function revokeClients(ctx: RevocationContext, clientIds: readonly string[]): Promise<GrantEffects> {
   const revoked: string[] = [];
-  for (const clientId of clientIds) revoked.push(...(await tx.revokeGrants({ clientId }, 'client_deleted', at)));
+  for (const clientId of clientIds) revoked.push(...(await revoke(ctx, { clientId }, 'client_deleted')));
   return { revoked, narrowed: [] };
 }
 

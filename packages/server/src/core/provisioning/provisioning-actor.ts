@@ -14,6 +14,8 @@ export interface StoreActor {
   readonly storeId: string;
   readonly mode: Mode;
   readonly clientId: string;
+  /** The staff member the token acts for (a webapp's token), whose role the owner rule asks about; null for a client acting for itself. */
+  readonly ownerUserId?: string | null;
 }
 
 /** The server itself (the demo seed at start); never produced by a request. */

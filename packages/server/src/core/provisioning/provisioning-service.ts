@@ -1,5 +1,8 @@
+import type { AuditEntryRecord, AuditLogQuery } from '../audit/audit-log-query';
 import type { RecordChange } from '../change-hub';
+import { ChangeOutbox } from '../change-outbox';
 import { InsufficientScopeError } from '../errors';
+import { revokeGrant, revokeGrants } from '../grants/revoke-grant';
 import type { Clock, Random } from '../ports';
 import { RecordConflictError, RecordNotFoundError, RecordValidationError, type ValidationProblem } from '../record-errors';
 import { passwordHasher } from '../secrets/password-hasher';
@@ -8,7 +11,7 @@ import { checkAccess, type ProvisioningOperation } from './check-access';
 import type { CollectionDefinition, CollectionName, PrepareTools, ProvisioningPolicy } from './collection-definition';
 import { canSeeGrant, grantViewOf } from './grant-access';
 import type { GrantListFilter } from './grant-list-query';
-import { type GrantEffects, grantAuditDetails, grantEffectsOfDelete, grantEffectsOfUpdate } from './grant-revocation-causes';
+import { grantAuditDetails, grantEffectsOfDelete, grantEffectsOfUpdate, type RevocationContext } from './grant-revocation-causes';
 import { actorLabel, type ProvisioningActor } from './provisioning-actor';
 import { provisioningCollections } from './provisioning-collections';
 import {
@@ -93,6 +96,7 @@ export class ProvisioningService {
     const record = await this.#write(def, 'create', async (tx) => {
       await this.#requireStore(tx, def, storeId);
       await this.#checkReferences(tx, def, input, storeId, mode);
+      await def.checkWrite?.({ tx, actor, storeId, before: undefined, after: input });
       const created = await tx.insert(def.name, values);
       await this.#audit(tx, actor, def, 'create', created, storeId, { record: created });
       return created;
@@ -131,38 +135,47 @@ export class ProvisioningService {
     const patch = await this.#parse(def.updateSchema(this.#o.policy), body);
     const values = def.prepareUpdate ? await def.prepareUpdate(patch, this.#tools) : patch;
 
-    const { record, grants } = await this.#write(def, 'update', async (tx) => {
+    const record = await this.#write(def, 'update', async (tx, outbox) => {
       await this.#requireStore(tx, def, storeId);
       const existing = await this.#find(tx, actor, def, storeId, id);
       await this.#checkReferences(tx, def, patch, storeId, existing.mode as Mode | undefined);
       const problems = def.checkPatched?.({ ...existing, ...patch }) ?? [];
       if (problems.length > 0) throw new RecordValidationError(problems);
+      await def.checkWrite?.({ tx, actor, storeId, before: existing, after: patch });
       // SPEC §1: a password change or a lost role ends grants in this very transaction.
-      const effects = await grantEffectsOfUpdate(tx, def.name, existing, patch, this.#o.clock.now());
+      const effects = await grantEffectsOfUpdate(this.#causes(tx, outbox, actor), def.name, existing, patch);
       const updated = await tx.update(def.name, id, { ...values, updated_at: this.#now() });
       // Field names only: a new password (or any value) stays out of the log.
       await this.#audit(tx, actor, def, 'update', updated, storeId, { changed: Object.keys(patch), ...grantAuditDetails(effects) });
-      return { record: updated, grants: effects };
+      return updated;
     });
     this.#o.changes.publish({ collection: def.name, id });
-    this.#publishRevoked(grants);
     return record;
   }
 
   async remove(actor: ProvisioningActor, collection: CollectionName, storeId: string | undefined, id: string): Promise<void> {
     const def = provisioningCollections[collection];
     checkAccess(actor, def, 'delete', storeId, id);
-    const grants = await this.#write(def, 'delete', async (tx) => {
+    await this.#write(def, 'delete', async (tx, outbox) => {
       await this.#requireStore(tx, def, storeId);
       const existing = await this.#find(tx, actor, def, storeId, id);
+      await def.checkWrite?.({ tx, actor, storeId, before: existing, after: undefined });
       // SPEC §1: the grants the record carries die in this very transaction.
-      const effects = await grantEffectsOfDelete(tx, def.name, existing, this.#o.clock.now());
+      const effects = await grantEffectsOfDelete(this.#causes(tx, outbox, actor), def.name, existing);
       await tx.remove(def.name, id);
       await this.#audit(tx, actor, def, 'delete', existing, storeId, grantAuditDetails(effects));
-      return effects;
     });
     this.#o.changes.publish({ collection: def.name, id });
-    this.#publishRevoked(grants);
+  }
+
+  /**
+   * SPEC §5 `GET /stores/{id}/audit_entries`: the store's audit log, newest first, a page at a time.
+   * A store-bound token reads its own store's log, entries of its own mode and those without one.
+   */
+  async listAuditEntries(actor: ProvisioningActor, storeId: string, query: AuditLogQuery): Promise<AuditEntryRecord[]> {
+    if (actor.kind === 'store' && actor.storeId !== storeId) throw new InsufficientScopeError('this token may only act on its own store');
+    if ((await this.#o.store.find('stores', storeId, {})) === null) throw new RecordNotFoundError('store', storeId);
+    return this.#o.store.listAuditEntries({ storeId, ...(actor.kind === 'store' ? { mode: actor.mode } : {}) }, query);
   }
 
   /** SPEC §5 `GET /grants?user_id=…|client_id=…`: oldest first, revoked ones included. */
@@ -175,50 +188,57 @@ export class ProvisioningService {
    * a grant that is already revoked changes nothing and is not audited again (idempotent DELETE).
    */
   async revokeGrant(actor: ProvisioningActor, id: string): Promise<void> {
-    const revoked = await this.#o.store.transaction(async (tx) => {
+    await this.#transaction(async (tx, outbox) => {
       const grant = await tx.findGrant(id);
       if (grant === null || !canSeeGrant(actor, grant)) throw new RecordNotFoundError('grant', id);
-      if (grant.revoked_at !== null) return false;
-      // The UPDATE decides: of two concurrent revokes only one finds the grant live and audits.
-      if ((await tx.revokeGrants({ ids: [id] }, 'revoked_by_admin', this.#o.clock.now())).length === 0) return false;
-      await tx.audit({
-        storeId: actor.kind === 'store' ? actor.storeId : grant.store_ids.length === 1 ? (grant.store_ids[0] ?? null) : null,
-        actor: actorLabel(actor),
-        action: 'grant.revoke',
-        targetType: 'grant',
-        targetId: id,
-        details: { reason: 'revoked_by_admin', client_id: grant.client_id },
-        at: this.#now(),
-      });
-      return true;
+      // The UPDATE decides: of two concurrent revokes only one finds the grant live, audits and publishes.
+      await revokeGrant(tx, outbox, id, { reason: 'revoked_by_admin', actor: actorLabel(actor), at: this.#o.clock.now() });
     });
-    if (revoked) this.#o.changes.publish({ collection: 'grants', id });
   }
 
   /**
    * A new secret for a confidential credential or app; the old one keeps working for
    * `secretOverlap` seconds so that deployments can roll over without downtime (SPEC §5).
+   *
+   * `compromised` (SPEC §1): the old secret stops at once, and everything the client obtained with it
+   * dies in the same transaction: its grants are revoked (refresh tokens, API keys and their access
+   * tokens) and the tokens it obtained without a grant (client_credentials, guest) are refused by
+   * every verifier (`tokens_invalid_before`, token-liveness.ts).
    */
   async rotateSecret(
     actor: ProvisioningActor,
     collection: 'credentials' | 'apps',
     storeId: string | undefined,
     id: string,
+    options: { readonly compromised?: boolean } = {},
   ): Promise<RotatedSecret> {
     const def = provisioningCollections[collection];
     checkAccess(actor, def, 'rotate_secret', storeId, id);
+    const compromised = options.compromised === true;
     const clientSecret = newClientSecret(this.#o.random);
     const hash = this.#o.secretHasher.hash(clientSecret);
     const now = this.#o.clock.now();
-    const previousSecretExpiresAt = new Date(now + this.#o.policy.secretOverlap * 1000).toISOString();
+    const previousSecretExpiresAt = new Date(compromised ? now : now + this.#o.policy.secretOverlap * 1000).toISOString();
 
-    await this.#write(def, 'rotate_secret', async (tx) => {
+    await this.#write(def, 'rotate_secret', async (tx, outbox) => {
       await this.#requireStore(tx, def, storeId);
       const existing = await this.#find(tx, actor, def, storeId, id);
-      if (!(await tx.rotateSecret(collection, id, hash, previousSecretExpiresAt, new Date(now).toISOString()))) {
+      const rotation = { newHash: hash, previousExpiresAt: previousSecretExpiresAt, at: new Date(now).toISOString(), compromised };
+      if (!(await tx.rotateSecret(collection, id, rotation))) {
         throw new RecordConflictError(`this ${def.targetType} is a public client and has no secret to rotate`);
       }
-      await this.#audit(tx, actor, def, 'rotate_secret', existing, storeId, { previous_secret_expires_at: previousSecretExpiresAt });
+      const revoked = compromised
+        ? await revokeGrants(
+            tx,
+            outbox,
+            { clientId: String(existing.client_id) },
+            { reason: 'secret_compromised', actor: actorLabel(actor), at: now },
+          )
+        : [];
+      await this.#audit(tx, actor, def, 'rotate_secret', existing, storeId, {
+        previous_secret_expires_at: previousSecretExpiresAt,
+        ...(compromised ? { compromised: true, revoked_grants: revoked.length } : {}),
+      });
     });
     this.#o.changes.publish({ collection: def.name, id });
     return { clientSecret, previousSecretExpiresAt };
@@ -230,14 +250,30 @@ export class ProvisioningService {
     return result.data;
   }
 
+  /**
+   * One transaction, with an outbox for the changes made in it (revoked grants): they are published
+   * after the commit, and never when it rolls back.
+   */
+  async #transaction<T>(work: (tx: ProvisioningTransaction, outbox: ChangeOutbox) => Promise<T>): Promise<T> {
+    const outbox = new ChangeOutbox();
+    const result = await this.#o.store.transaction((tx) => work(tx, outbox));
+    outbox.flushTo(this.#o.changes);
+    return result;
+  }
+
+  /** What a write's grant and session effects need (grant-revocation-causes.ts). */
+  #causes(tx: ProvisioningTransaction, outbox: ChangeOutbox, actor: ProvisioningActor): RevocationContext {
+    return { tx, outbox, actor: actorLabel(actor), at: this.#o.clock.now() };
+  }
+
   /** One transaction; a constraint the database enforced becomes the collection's 409. */
   async #write<T>(
     def: CollectionDefinition,
     operation: ProvisioningOperation,
-    work: (tx: ProvisioningTransaction) => Promise<T>,
+    work: (tx: ProvisioningTransaction, outbox: ChangeOutbox) => Promise<T>,
   ): Promise<T> {
     try {
-      return await this.#o.store.transaction(work);
+      return await this.#transaction(work);
     } catch (error) {
       if (!(error instanceof ConstraintViolation)) throw error;
       if (error.constraint === 'unique') throw new RecordConflictError(def.uniqueConflict);
@@ -314,6 +350,7 @@ export class ProvisioningService {
   ): Promise<void> {
     await tx.audit({
       storeId: def.name === 'stores' ? target.id : (storeId ?? null),
+      mode: def.scope === 'store_mode' ? (target.mode as Mode) : null,
       actor: actorLabel(actor),
       action: `${def.targetType}.${operation}`,
       targetType: def.targetType,
@@ -321,10 +358,6 @@ export class ProvisioningService {
       details,
       at: this.#now(),
     });
-  }
-
-  #publishRevoked(effects: GrantEffects | null): void {
-    for (const id of effects?.revoked ?? []) this.#o.changes.publish({ collection: 'grants', id });
   }
 
   #now(): string {

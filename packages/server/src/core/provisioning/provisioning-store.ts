@@ -1,4 +1,6 @@
-import type { RevocationReason } from '../grants/grant-store';
+import type { AuditEntry } from '../audit/audit-entry';
+import type { AuditEntryRecord, AuditLogQuery, AuditLogView } from '../audit/audit-log-query';
+import type { GrantRevocation, GrantSelector } from '../grants/revoke-grant';
 import type { ClientKind } from '../ports';
 import type { CollectionName } from './collection-definition';
 
@@ -13,21 +15,11 @@ export type ProvisionedRecord = Readonly<Record<string, unknown>> & { readonly i
 /** Field values to write; may carry `password_hash` and `secret_hash`, which never come back out. */
 export type RecordValues = Record<string, unknown>;
 
-/** Narrows a lookup: `storeId` for store-scoped collections, `mode` for the moded ones. */
+/** Narrows a lookup: `storeId` for store-scoped collections, `mode` for the moded ones, `fields` equal to values. */
 export interface RecordScope {
   readonly storeId?: string | undefined;
   readonly mode?: Mode | undefined;
-}
-
-export interface AuditEntry {
-  readonly storeId: string | null;
-  readonly actor: string;
-  readonly action: string;
-  readonly targetType: string;
-  readonly targetId: string;
-  /** What changed; the service never puts a secret, password or hash here. */
-  readonly details: Record<string, unknown>;
-  readonly at: string;
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -68,12 +60,6 @@ export type GrantListQuery = ({ readonly userId: string } | { readonly clientId:
   readonly mode?: Mode | undefined;
 };
 
-/** The live grants a revocation reaches. */
-export type GrantSelector =
-  | { readonly ids: readonly string[] }
-  | { readonly clientId: string }
-  | { readonly owner: { readonly type: 'customer' | 'user'; readonly id: string } };
-
 export interface ProvisioningReader {
   find(collection: CollectionName, id: string, scope: RecordScope): Promise<ProvisionedRecord | null>;
   /** Oldest first. */
@@ -81,24 +67,39 @@ export interface ProvisioningReader {
   /** Oldest first, revoked ones included (the record says so). */
   listGrants(query: GrantListQuery): Promise<GrantRecord[]>;
   findGrant(id: string): Promise<GrantRecord | null>;
+  /** Newest first: at most `query.size` entries of the view, older than `query.after`. */
+  listAuditEntries(view: AuditLogView, query: AuditLogQuery): Promise<AuditEntryRecord[]>;
 }
 
 /** Writes happen only inside a transaction, so a record and its audit entry commit or vanish together. */
 export interface ProvisioningTransaction extends ProvisioningReader {
+  /**
+   * Serialises the writes to one store's memberships (PostgreSQL: `SELECT ... FOR UPDATE` on the
+   * store row), so that rules across rows (a store keeps an owner) hold under concurrency.
+   */
+  lockStore(storeId: string): Promise<void>;
   insert(collection: CollectionName, values: RecordValues): Promise<ProvisionedRecord>;
   update(collection: CollectionName, id: string, values: RecordValues): Promise<ProvisionedRecord>;
   remove(collection: CollectionName, id: string): Promise<void>;
   /**
    * Moves the current secret hash to `previous_secret_hash` (valid until `previousExpiresAt`) and
    * stores `newHash`, in one statement; `false` when the client has no secret (a public client).
+   * `compromised`: the current secret is dropped instead (no overlap), and every token the client
+   * obtained before `at` is marked dead (`tokens_invalid_before`).
    */
-  rotateSecret(collection: 'credentials' | 'apps', id: string, newHash: string, previousExpiresAt: string, at: string): Promise<boolean>;
+  rotateSecret(
+    collection: 'credentials' | 'apps',
+    id: string,
+    rotation: { readonly newHash: string; readonly previousExpiresAt: string; readonly at: string; readonly compromised: boolean },
+  ): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;
   /**
-   * Marks the live grants `selector` reaches revoked, in this transaction, so that a grant dies with
-   * its cause (SPEC §1). `at` is epoch ms. Returns the ids revoked (already revoked ones are left as they are).
+   * Marks the live grants `selector` reaches revoked and audits them, in this transaction, so that a
+   * grant dies with its cause (SPEC §1). Only through core/grants/revoke-grant.ts, which publishes.
    */
-  revokeGrants(selector: GrantSelector, reason: RevocationReason, at: number): Promise<string[]>;
+  revokeGrants(selector: GrantSelector, revocation: GrantRevocation): Promise<string[]>;
+  /** Ends every sign-in session of a person (SPEC §3: a password change, a deletion). */
+  endSessionsOf(person: { readonly type: 'customer' | 'user'; readonly id: string }): Promise<void>;
   /** The `client_id`s of a store's credentials (both modes) or of a user's apps. */
   clientIdsOf(owner: { readonly storeId: string } | { readonly ownerUserId: string }): Promise<string[]>;
   /** Ids of the live grants that include `storeId`, of these client kinds, optionally only those of one user. */

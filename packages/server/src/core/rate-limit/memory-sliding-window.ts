@@ -1,5 +1,5 @@
 import type { Clock } from '../ports';
-import type { SlidingWindowDecision, SlidingWindowLimiter, WindowHits } from './sliding-window-limiter';
+import type { SlidingWindowDecision, SlidingWindowLimiter, UndoableHit, WindowHits } from './sliding-window-limiter';
 import { windowDecision } from './window-decision';
 
 interface Entry {
@@ -55,6 +55,21 @@ export class MemorySlidingWindow implements SlidingWindowLimiter {
     this.#entries.set(key, { hits, expiresAt: (hits[hits.length - 1] as number) + windowMs });
     if (this.#entries.size > this.#maxKeys) this.#shrink(now);
     return { allowed: true, count: hits.length, retryAfterSeconds: 0 };
+  }
+
+  async hitUndoable(key: string, limit: number, windowMs: number): Promise<UndoableHit> {
+    const at = this.clock.now();
+    const decision = await this.hit(key, limit, windowMs);
+    if (!decision.allowed || limit <= 0) return { decision, undo: async () => {} };
+    return {
+      decision,
+      // Hits at the same instant are interchangeable: removing any one of them is removing this one.
+      undo: async () => {
+        const entry = this.#entries.get(key);
+        const index = entry?.hits.lastIndexOf(at) ?? -1;
+        if (entry && index !== -1) entry.hits.splice(index, 1);
+      },
+    };
   }
 
   async recent(key: string, windowMs: number): Promise<WindowHits> {

@@ -20,6 +20,12 @@ export interface SlidingWindowDecision {
   readonly retryAfterSeconds: number;
 }
 
+export interface UndoableHit {
+  readonly decision: SlidingWindowDecision;
+  /** Removes this one hit (and no other) from the window. */
+  undo(): Promise<void>;
+}
+
 /** The counted hits of one key still inside a window, as seen at `now` (the limiter's clock). */
 export interface WindowHits {
   readonly now: number;
@@ -35,6 +41,13 @@ export interface SlidingWindowLimiter {
    * how long the key is kept.
    */
   hit(key: string, limit: number, windowMs: number): Promise<SlidingWindowDecision>;
+
+  /**
+   * `hit`, and a way to take the hit back (`undo`, a no-op when it was refused): an attempt is counted
+   * before it is judged, so that concurrent attempts cannot overshoot, and refunded when it turns out
+   * not to count (a successful sign-in, SPEC §3).
+   */
+  hitUndoable(key: string, limit: number, windowMs: number): Promise<UndoableHit>;
 
   /** The hits of `key` within the last `windowMs` (which may be shorter than the key's own), counting nothing. */
   recent(key: string, windowMs: number): Promise<WindowHits>;

@@ -3,6 +3,7 @@ import { InvalidTokenError } from '../errors';
 import type { KeyRing } from '../keys/key-ring';
 import type { Clock } from '../ports';
 import { API_KEY_TYP } from './api-key-issuer';
+import { isApiKey } from './api-key-typ';
 
 const ALGORITHMS = ['ES256', 'RS256', 'RS512', 'EdDSA'];
 
@@ -52,6 +53,11 @@ export class AccessTokenVerifier {
     } catch {
       throw new InvalidTokenError('The API key is invalid');
     }
+  }
+
+  /** An access token or an API key, by the header's `typ`: each verified by its own rules. */
+  async verifyAny(token: string): Promise<JWTPayload> {
+    return isApiKey(token) ? this.verifyApiKey(token) : this.verify(token);
   }
 
   readonly #publishedKey = (header: JWSHeaderParameters) => {

@@ -1,7 +1,10 @@
+import { clientActor } from '../audit/audit-actor';
 import { UnauthorizedClientError } from '../errors';
+import { revokeGrant } from '../grants/revoke-grant';
 import type { OAuthClient } from '../ports';
 import { isApiKey } from './api-key-typ';
 import { looksLikeJwt, type TokenServices } from './token-services';
+import { tokenStoreIds } from './token-store-ids';
 
 const notYours = () => new UnauthorizedClientError('The token was not issued to this client', 403);
 
@@ -24,10 +27,11 @@ export async function revokeToken(client: OAuthClient, token: string, services: 
     }
     if (claims.client_id !== client.clientId) throw notYours();
     // An API key has no exp; revoking it revokes its grant (SPEC §3).
-    const grantId = claims.grant_id as string;
-    if (await services.grants.revokeGrant(grantId, 'revoked_by_client', now)) {
-      services.changes.publish({ collection: 'grants', id: grantId });
-    }
+    await revokeGrant(services.grants, services.changes, claims.grant_id as string, {
+      reason: 'revoked_by_client',
+      actor: clientActor(client.clientId),
+      at: now,
+    });
     return;
   }
   if (looksLikeJwt(token)) {
@@ -38,15 +42,24 @@ export async function revokeToken(client: OAuthClient, token: string, services: 
       return; // not ours, or already expired: nothing left to revoke
     }
     if (claims.client_id !== client.clientId) throw notYours();
-    const grantId = typeof claims.grant_id === 'string' ? claims.grant_id : null;
-    await services.grants.revokeAccessToken(claims.jti as string, grantId, (claims.exp as number) * 1000, now);
+    await services.grants.revokeAccessToken({
+      jti: claims.jti as string,
+      grantId: typeof claims.grant_id === 'string' ? claims.grant_id : null,
+      expiresAt: (claims.exp as number) * 1000,
+      storeIds: tokenStoreIds(claims),
+      mode: claims.test === true ? 'test' : 'live',
+      actor: clientActor(client.clientId),
+      at: now,
+    });
     services.changes.publish({ collection: 'access_tokens', id: claims.jti as string });
     return;
   }
   const refresh = await services.grants.findRefreshToken(services.hasher.hash(token));
   if (!refresh) return;
   if (refresh.clientId !== client.clientId) throw notYours();
-  if (await services.grants.revokeGrant(refresh.grantId, 'revoked_by_client', now)) {
-    services.changes.publish({ collection: 'grants', id: refresh.grantId });
-  }
+  await revokeGrant(services.grants, services.changes, refresh.grantId, {
+    reason: 'revoked_by_client',
+    actor: clientActor(client.clientId),
+    at: now,
+  });
 }

@@ -1,6 +1,6 @@
 import type { ChangeHub } from '../change-hub';
 import type { GrantStore } from '../grants/grant-store';
-import type { Clock } from '../ports';
+import type { ClientDirectory, Clock } from '../ports';
 import type { SecretHasher } from '../secrets/secret-hasher';
 import type { AccessTokenVerifier } from './access-token-verifier';
 
@@ -9,6 +9,8 @@ export interface TokenServices {
   readonly clock: Clock;
   readonly verifier: AccessTokenVerifier;
   readonly grants: GrantStore;
+  /** For the liveness rules (token-liveness.ts): a token whose client is gone is dead. */
+  readonly clients: ClientDirectory;
   readonly hasher: SecretHasher;
   readonly changes: ChangeHub;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { publicClientScopeProblems } from '../../scopes/public-clients-hold-no-provisioning';
 import type { CollectionDefinition, ProvisioningPolicy } from '../collection-definition';
 import { absoluteUrlField, idField, nameField, permissionScopesField, redirectUrisField } from '../field-schemas';
 import { issueClientIdentity } from '../issue-client-identity';
@@ -23,12 +24,17 @@ export const appsCollection: CollectionDefinition = {
   scope: 'global',
   storeActor: 'forbidden',
   createSchema: (policy) =>
-    z.strictObject({
-      ...fields(policy),
-      description: fields(policy).description.default(''),
-      scopes: permissionScopesField.default([]),
-      confidential: z.boolean({ error: 'must be true or false' }).default(true),
-    }),
+    z
+      .strictObject({
+        ...fields(policy),
+        description: fields(policy).description.default(''),
+        scopes: permissionScopesField.default([]),
+        confidential: z.boolean({ error: 'must be true or false' }).default(true),
+      })
+      .superRefine((input, ctx) => {
+        for (const p of publicClientScopeProblems(!input.confidential, input.scopes))
+          ctx.addIssue({ code: 'custom', path: ['scopes'], message: p.detail });
+      }),
   updateSchema: (policy) => z.strictObject(fields(policy)).partial(),
   references: [{ field: 'owner_user_id', collection: 'users' }],
   uniqueConflict: 'this client id is taken; try again',
@@ -36,5 +42,6 @@ export const appsCollection: CollectionDefinition = {
     const identity = issueClientIdentity(tools, input.confidential === true);
     return { values: { ...input, ...identity.values }, ...(identity.secret === undefined ? {} : { secret: identity.secret }) };
   },
+  checkPatched: (patched) => publicClientScopeProblems(patched.confidential === false, patched.scopes),
   rotatable: true,
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ValidationProblem } from '../../record-errors';
+import { publicClientScopeProblems } from '../../scopes/public-clients-hold-no-provisioning';
 import type { CollectionDefinition, ProvisioningPolicy } from '../collection-definition';
 import { booleanField, expiresInField, jwksField, modeField, nameField, permissionScopesField, redirectUrisField } from '../field-schemas';
 import { issueClientIdentity } from '../issue-client-identity';
@@ -23,6 +24,12 @@ const webappNeedsRedirectUri = (kindValue: unknown, redirectUris: unknown): Vali
     ? [{ pointer: '/redirect_uris', title: 'Invalid field', detail: 'a webapp needs 1–10 redirect URIs' }]
     : [];
 
+/** The rules across a credential's fields, on create and on the record a patch leaves. */
+const crossFieldProblems = (record: Readonly<Record<string, unknown>>): ValidationProblem[] => [
+  ...webappNeedsRedirectUri(record.kind, record.redirect_uris),
+  ...publicClientScopeProblems(record.kind === 'sales_channel', record.scopes),
+];
+
 /** A store's API clients (SPEC §1): sales channels are public, integrations and webapps confidential. */
 export const credentialsCollection: CollectionDefinition = {
   name: 'credentials',
@@ -42,8 +49,8 @@ export const credentialsCollection: CollectionDefinition = {
         password_grant: booleanField.default(true),
       })
       .superRefine((input, ctx) => {
-        for (const p of webappNeedsRedirectUri(input.kind, input.redirect_uris))
-          ctx.addIssue({ code: 'custom', path: ['redirect_uris'], message: p.detail });
+        for (const p of crossFieldProblems(input))
+          ctx.addIssue({ code: 'custom', path: 'pointer' in p ? [p.pointer.slice(1)] : [], message: p.detail });
       }),
   updateSchema: (policy) => z.strictObject(fields(policy)).partial(),
   references: [],
@@ -52,6 +59,6 @@ export const credentialsCollection: CollectionDefinition = {
     const identity = issueClientIdentity(tools, input.kind !== 'sales_channel');
     return { values: { ...input, ...identity.values }, ...(identity.secret === undefined ? {} : { secret: identity.secret }) };
   },
-  checkPatched: (patched) => webappNeedsRedirectUri(patched.kind, patched.redirect_uris),
+  checkPatched: crossFieldProblems,
   rotatable: true,
 };

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { CollectionDefinition } from '../collection-definition';
 import { idField } from '../field-schemas';
+import { checkOwnerRoleChange, checkStoreKeepsAnOwner } from '../owner-role-rule';
+
+type Role = 'owner' | 'admin' | 'member';
 
 const role = z.enum(['owner', 'admin', 'member'], { error: 'must be "owner", "admin" or "member"' });
 
@@ -14,4 +17,12 @@ export const membershipsCollection: CollectionDefinition = {
   updateSchema: () => z.strictObject({ role }).partial(),
   references: [{ field: 'user_id', collection: 'users' }],
   uniqueConflict: 'this user already has a membership in this store',
+  checkWrite: async ({ tx, actor, storeId, before, after }) => {
+    if (storeId === undefined) return;
+    const was = before?.role as Role | undefined;
+    const becomes = (after === undefined ? undefined : (after.role ?? was)) as Role | undefined;
+    await tx.lockStore(storeId);
+    await checkOwnerRoleChange(tx, actor, storeId, was, becomes);
+    if (was === 'owner' && becomes !== 'owner') await checkStoreKeepsAnOwner(tx, storeId, String(before?.user_id));
+  },
 };

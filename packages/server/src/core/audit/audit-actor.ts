@@ -1,0 +1,11 @@
+/**
+ * How the audit log names who did something (SPEC §5 audit log): the admin token, the server itself,
+ * an OAuth client, or a person: `admin`, `system`, `cli`, `client:<client id>`, `user:<id>`,
+ * `customer:<id>`. One spelling everywhere, so that the log can be filtered by actor.
+ */
+export type AuditActor = string;
+
+export const clientActor = (clientId: string): AuditActor => `client:${clientId}`;
+
+export const personActor = (person: { readonly type: 'user' | 'customer'; readonly id: string }): AuditActor =>
+  person.type === 'user' ? `user:${person.id}` : `customer:${person.id}`;

@@ -1,0 +1,36 @@
+import { InsufficientScopeError } from '../errors';
+import { RecordConflictError } from '../record-errors';
+import type { ProvisioningActor } from './provisioning-actor';
+import type { ProvisioningTransaction } from './provisioning-store';
+
+type Role = 'owner' | 'admin' | 'member';
+
+/**
+ * SPEC §5: only an owner (or the admin token, or the server itself) grants or removes the owner role.
+ * A store-bound token counts as an owner only when it acts for a user who is an owner of that store
+ * now; a client acting for itself (an integration's client_credentials token) is nobody's owner.
+ */
+export async function checkOwnerRoleChange(
+  tx: ProvisioningTransaction,
+  actor: ProvisioningActor,
+  storeId: string,
+  before: Role | undefined,
+  after: Role | undefined,
+): Promise<void> {
+  if (before !== 'owner' && after !== 'owner') return;
+  if (before === after) return;
+  if (actor.kind !== 'store') return;
+  const acting = !actor.ownerUserId ? [] : await tx.list('memberships', { storeId, fields: { user_id: actor.ownerUserId } });
+  if (acting[0]?.role !== 'owner') throw new InsufficientScopeError('only an owner of the store may grant or remove the owner role');
+}
+
+/**
+ * SPEC §5: the last owner of a store cannot be removed (409): not demoted, not deleted as a member,
+ * not deleted as a user. Called inside the write's transaction after the store is locked, so that two
+ * owners removed at once cannot both find the other still there.
+ */
+export async function checkStoreKeepsAnOwner(tx: ProvisioningTransaction, storeId: string, leavingUserId: string): Promise<void> {
+  const owners = await tx.list('memberships', { storeId, fields: { role: 'owner' } });
+  if (owners.some((m) => m.user_id !== leavingUserId)) return;
+  throw new RecordConflictError('this is the last owner of the store; make another member owner first');
+}
