@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type AppDependencies, composeDependencies } from './compose-dependencies';
+import { migrateToLatest } from './adapters/sql/migrate-to-latest';
+import { openStorage } from './adapters/sql/open-storage';
+import { sweepSessions } from './adapters/sql/sign-in-session-repository';
+import { cryptoRandom } from './adapters/system/crypto-random';
+import { systemClock } from './adapters/system/system-clock';
+import { type DemoSeed, seedDemo } from './bootstrap/seed-demo';
+import { type AppDependencies, composeDependencies } from './compose/compose-dependencies';
+import { rotateKeys } from './compose/rotate-keys';
 import { type Config, ConfigError, loadConfig } from './config/load-config';
-import { type DemoSeed, seedDemo } from './core/provisioning/seed-demo';
 import { buildApp } from './http/build-app';
-import { rotateKeys } from './rotate-keys';
-import { cryptoRandom } from './runtime/crypto-random';
-import { systemClock } from './runtime/system-clock';
-import { migrateToLatest } from './storage/migrate-to-latest';
-import { openStorage } from './storage/open-storage';
-import { sweepSessions } from './storage/sign-in-session-repository';
 
 /**
  * The only file that reads process.env: loadConfig → openStorage → buildApp → listen.

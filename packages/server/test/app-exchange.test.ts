@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { composeDependencies } from '../src/compose-dependencies';
+import { cryptoRandom } from '../src/adapters/system/crypto-random';
+import { composeDependencies } from '../src/compose/compose-dependencies';
 import { buildApp } from '../src/http/build-app';
-import { cryptoRandom } from '../src/runtime/crypto-random';
 import { appExchangeWorld } from './support/app-exchange-world';
 import { startTestApp, type TestApp } from './support/test-app';
 import { TestClock } from './support/test-clock';
@@ -371,7 +371,7 @@ describe('signing keys and API keys (SPEC §4)', async () => {
         const w = await appExchangeWorld(t);
         const apiKey = await w.apiKey();
         const kid = decodeProtectedHeader(apiKey).kid!;
-        const { rotateKeys } = await import('../src/rotate-keys');
+        const { rotateKeys } = await import('../src/compose/rotate-keys');
         await rotateKeys(t.deps, false, 'test');
         // Well past publish_until (the longest access-token lifetime, 14400 s here).
         t.clock.advance(3 * 86400);
@@ -406,7 +406,7 @@ describe('signing keys and API keys (SPEC §4)', async () => {
         const w = await appExchangeWorld(t);
         const apiKey = await w.apiKey();
         const grantId = decodeJwt(apiKey).grant_id as string;
-        const { rotateKeys } = await import('../src/rotate-keys');
+        const { rotateKeys } = await import('../src/compose/rotate-keys');
         await rotateKeys(t.deps, true, 'test');
         const grant = await w.grantRow(grantId);
         assert.notEqual(grant.revoked_at, null);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { cryptoRandom } from '../src/adapters/system/crypto-random';
 import { newClientSecret, newId } from '../src/core/secrets/random-alphanumeric';
-import { cryptoRandom } from '../src/runtime/crypto-random';
 import { PageSession } from './support/page-session';
 import { shopWorld } from './support/shop-world';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type AppDependencies, composeDependencies } from '../src/compose-dependencies';
+import { connectRedisChangeChannel } from '../src/adapters/redis/redis-change-channel';
+import type { Storage } from '../src/adapters/sql/open-storage';
+import { cryptoRandom } from '../src/adapters/system/crypto-random';
+import { type AppDependencies, composeDependencies } from '../src/compose/compose-dependencies';
 import { ChangeHub, type RecordChange } from '../src/core/change-hub';
 import { buildApp } from '../src/http/build-app';
-import { cryptoRandom } from '../src/runtime/crypto-random';
-import type { Storage } from '../src/storage/open-storage';
-import { connectRedisChangeChannel } from '../src/storage/redis-change-channel';
 import { redisReachable, TEST_REDIS_URL } from './support/redis-reachable';
 import { TestClock } from './support/test-clock';
 import { TEST_ADMIN_TOKEN, testConfig } from './support/test-config';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { grantRepository } from '../src/adapters/sql/grant-repository';
+import { provisioningRepository } from '../src/adapters/sql/provisioning-repository';
+import { cryptoRandom } from '../src/adapters/system/crypto-random';
 import { ChangeHub, type RecordChange } from '../src/core/change-hub';
 import type { ProvisioningActor } from '../src/core/provisioning/provisioning-actor';
 import { ProvisioningService } from '../src/core/provisioning/provisioning-service';
 import type { ProvisioningStore } from '../src/core/provisioning/provisioning-store';
-import { cryptoRandom } from '../src/runtime/crypto-random';
-import { grantRepository } from '../src/storage/grant-repository';
-import { provisioningRepository } from '../src/storage/provisioning-repository';
 import { startTestApp, type TestApp } from './support/test-app';
 import { TEST_ADMIN_TOKEN } from './support/test-config';
 import { testDialects } from './support/test-storage';

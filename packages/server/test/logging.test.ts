@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { composeDependencies } from '../src/compose-dependencies';
+import { cryptoRandom } from '../src/adapters/system/crypto-random';
+import { composeDependencies } from '../src/compose/compose-dependencies';
 import { buildApp } from '../src/http/build-app';
-import { cryptoRandom } from '../src/runtime/crypto-random';
 import { Fixtures } from './support/fixtures';
 import { TestClock } from './support/test-clock';
 import { testConfig } from './support/test-config';

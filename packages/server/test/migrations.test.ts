@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import pg from 'pg';
-import { migrateToLatest } from '../src/storage/migrate-to-latest';
-import { openStorage } from '../src/storage/open-storage';
+import { migrateToLatest } from '../src/adapters/sql/migrate-to-latest';
+import { openStorage } from '../src/adapters/sql/open-storage';
 import { postgresReachable, TEST_DATABASE_URL } from './support/test-storage';
 
 describe('migrations', async () => {

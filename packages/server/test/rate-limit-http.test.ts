@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createRateLimiting, type RateLimiting } from '../src/compose/rate-limiting';
 import type { Config } from '../src/config/load-config';
 import { mapError } from '../src/http/error-mapper';
 import { registerFormBodyParser } from '../src/http/form-body-parser';
 import { tokenRateLimit } from '../src/http/token-rate-limit';
-import { createRateLimiting, type RateLimiting } from '../src/rate-limiting';
 import { deleteKeys, redisReachable, TEST_REDIS_URL, testKeyPrefix } from './support/redis-reachable';
 import { TestClock } from './support/test-clock';
 import { testConfig } from './support/test-config';

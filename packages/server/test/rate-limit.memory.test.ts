@@ -1,5 +1,5 @@
+import { MemorySlidingWindow } from '../src/adapters/memory/memory-sliding-window';
 import type { Clock } from '../src/core/ports';
-import { MemorySlidingWindow } from '../src/core/rate-limit/memory-sliding-window';
 import type { SlidingWindowLimiter } from '../src/core/rate-limit/sliding-window-limiter';
 import { rateLimitContract } from './rate-limit-contract';
 

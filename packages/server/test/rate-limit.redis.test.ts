@@ -1,6 +1,6 @@
 import { describe } from 'node:test';
 import { Redis } from 'ioredis';
-import { RedisSlidingWindow } from '../src/storage/redis-sliding-window';
+import { RedisSlidingWindow } from '../src/adapters/redis/redis-sliding-window';
 import { rateLimitContract } from './rate-limit-contract';
 import { deleteKeys, redisReachable, TEST_REDIS_URL, testKeyPrefix } from './support/redis-reachable';
 

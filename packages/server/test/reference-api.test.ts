@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import type { Mode } from '../src/adapters/sql/database-schema';
+import { cryptoRandom } from '../src/adapters/system/crypto-random';
 import { newId } from '../src/core/secrets/random-alphanumeric';
 import type { AccessTokenSubject } from '../src/core/tokens/access-token-claims';
-import { cryptoRandom } from '../src/runtime/crypto-random';
-import type { Mode } from '../src/storage/database-schema';
 import { appExchangeWorld } from './support/app-exchange-world';
 import { shopWorld } from './support/shop-world';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { seedDemo } from '../src/core/provisioning/seed-demo';
+import { seedDemo } from '../src/bootstrap/seed-demo';
 import { passwordHasher } from '../src/core/secrets/password-hasher';
 import { startTestApp, type TestApp } from './support/test-app';
 import { TEST_ADMIN_TOKEN } from './support/test-config';

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import type { Storage } from '../src/adapters/sql/open-storage';
+import { provisioningRepository } from '../src/adapters/sql/provisioning-repository';
+import { signingKeyRepository } from '../src/adapters/sql/signing-key-repository';
+import { cryptoRandom } from '../src/adapters/system/crypto-random';
 import { ChangeHub, type RecordChange } from '../src/core/change-hub';
 import type { StoredSigningKey } from '../src/core/ports';
 import type { ProvisioningActor } from '../src/core/provisioning/provisioning-actor';
@@ -8,10 +12,6 @@ import { ProvisioningService } from '../src/core/provisioning/provisioning-servi
 import type { ProvisioningStore } from '../src/core/provisioning/provisioning-store';
 import { RecordConflictError, RecordNotFoundError, RecordValidationError } from '../src/core/record-errors';
 import { SecretHasher } from '../src/core/secrets/secret-hasher';
-import { cryptoRandom } from '../src/runtime/crypto-random';
-import type { Storage } from '../src/storage/open-storage';
-import { provisioningRepository } from '../src/storage/provisioning-repository';
-import { signingKeyRepository } from '../src/storage/signing-key-repository';
 import { TestClock } from './support/test-clock';
 
 const ADMIN: ProvisioningActor = { kind: 'admin' };

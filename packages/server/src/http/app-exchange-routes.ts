@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { type AppExchangeServices, exchangeAppCode } from '../core/authorize/exchange-app-code';
 import { ApiKeyIssuer } from '../core/tokens/api-key-issuer';
 import { rateLimitKey, requestClientAddress, trustedProxies } from './client-address';

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { authenticateClient } from '../core/client-auth/authenticate-client';
 import { InvalidRequestError } from '../core/errors';
 import type { OAuthClient } from '../core/ports';

@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { AuthorizationPageError } from '../core/authorize/authorization-page-error';
 import { AuthorizationRedirectError, type AuthorizationRequest } from '../core/authorize/authorization-request';
 import { type AuthorizationSide, signInAudience } from '../core/authorize/authorization-side';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
 import { referenceApiRoutes } from '../reference-api/reference-api-routes';
 import { appExchangeRoutes } from './app-exchange-routes';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Storage } from '../storage/open-storage';
+import type { Storage } from '../adapters/sql/open-storage';
 
 /** `/healthz`: the process answers. `/readyz`: it can also reach its database. */
 export const healthRoutes: FastifyPluginAsync<{ storage: Storage }> = async (app, { storage }) => {

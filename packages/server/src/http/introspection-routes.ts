@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { introspectToken } from '../core/tokens/introspect-token';
 import { authenticatedTokenRequest } from './authenticated-token-request';
 import { noStore } from './no-store';

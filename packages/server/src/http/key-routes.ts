@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
+import { rotateKeys } from '../compose/rotate-keys';
 import { InsufficientScopeError } from '../core/errors';
-import { rotateKeys } from '../rotate-keys';
 import { compromisedFlag } from './compromised-flag';
 import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { InvalidRequestError } from '../core/errors';
 import type { CollectionDefinition } from '../core/provisioning/collection-definition';
 import { provisioningCollections } from '../core/provisioning/provisioning-collections';

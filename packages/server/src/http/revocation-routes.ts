@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { revokeToken } from '../core/tokens/revoke-token';
 import { authenticatedTokenRequest } from './authenticated-token-request';
 import { allowAnyOrigin, registerPreflight } from './cors';

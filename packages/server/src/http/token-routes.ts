@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { handleTokenRequest } from '../core/grants/handle-token-request';
 import { rateLimitKey, requestClientAddress, trustedProxies } from './client-address';
 import { allowAnyOrigin, registerPreflight } from './cors';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { grantTypes } from '../core/grants/grant-types';
 import { permissionCatalog } from '../core/scopes/permission-catalog';
 import { allowAnyOrigin, registerPreflight } from './cors';

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { MarketRecord, SkuRecord, StoreRecord } from '../storage/reference-api-repository';
+import type { MarketRecord, SkuRecord, StoreRecord } from '../adapters/sql/reference-api-repository';
 
 /** JSON:API 1.1 §5.1: the media type, with no parameters. */
 export const JSON_API_MEDIA_TYPE = 'application/vnd.api+json';

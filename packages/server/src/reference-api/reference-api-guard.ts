@@ -1,6 +1,6 @@
 import { type CountersignClaims, createGuard, type Guard } from '@countersign/client';
 import type { JWTPayload } from 'jose';
-import type { AppDependencies } from '../compose-dependencies';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { isTokenLive } from '../core/tokens/token-liveness';
 
 /**

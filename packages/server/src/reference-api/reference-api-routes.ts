@@ -1,10 +1,10 @@
 import type { CountersignClaims } from '@countersign/client';
 import { tokenStoreIds } from '@countersign/client';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDependencies } from '../compose-dependencies';
+import type { Mode } from '../adapters/sql/database-schema';
+import { referenceApiRepository, type SellableIn } from '../adapters/sql/reference-api-repository';
+import type { AppDependencies } from '../compose/compose-dependencies';
 import { RecordNotFoundError } from '../core/record-errors';
-import type { Mode } from '../storage/database-schema';
-import { referenceApiRepository, type SellableIn } from '../storage/reference-api-repository';
 import { marketResource, sendDocument, skuResource, storeResource } from './json-api';
 import { referenceApiGuard } from './reference-api-guard';
 

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { CredentialKind, Database, Mode } from '../../src/adapters/sql/database-schema';
+import { cryptoRandom } from '../../src/adapters/system/crypto-random';
 import { passwordHasher } from '../../src/core/secrets/password-hasher';
 import { newClientSecret, newId } from '../../src/core/secrets/random-alphanumeric';
 import type { SecretHasher } from '../../src/core/secrets/secret-hasher';
-import { cryptoRandom } from '../../src/runtime/crypto-random';
-import type { CredentialKind, Database, Mode } from '../../src/storage/database-schema';
 
 const now = '2026-11-22T12:00:00.000Z';
 const stamps = { created_at: now, updated_at: now };

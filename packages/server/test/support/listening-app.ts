@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { type AppDependencies, composeDependencies } from '../../src/compose-dependencies';
+import { cryptoRandom } from '../../src/adapters/system/crypto-random';
+import { systemClock } from '../../src/adapters/system/system-clock';
+import { type AppDependencies, composeDependencies } from '../../src/compose/compose-dependencies';
 import { buildApp } from '../../src/http/build-app';
-import { cryptoRandom } from '../../src/runtime/crypto-random';
-import { systemClock } from '../../src/runtime/system-clock';
 import { testConfig } from './test-config';
 import { openTestStorage, type TestDialect } from './test-storage';
 

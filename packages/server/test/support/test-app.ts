@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { type AppDependencies, composeDependencies } from '../../src/compose-dependencies';
+import { cryptoRandom } from '../../src/adapters/system/crypto-random';
+import { type AppDependencies, composeDependencies } from '../../src/compose/compose-dependencies';
 import { buildApp } from '../../src/http/build-app';
-import { cryptoRandom } from '../../src/runtime/crypto-random';
 import { TestClock } from './test-clock';
 import { testConfig } from './test-config';
 import { openTestStorage, type TestDialect } from './test-storage';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openStorage, type Storage } from '../../src/storage/open-storage';
+import { openStorage, type Storage } from '../../src/adapters/sql/open-storage';
 
 export type TestDialect = 'sqlite' | 'postgres';
 

@@ -1,8 +1,8 @@
-import type { Random } from '../ports';
-import { RecordConflictError } from '../record-errors';
-import { randomAlphanumeric } from '../secrets/random-alphanumeric';
-import type { SystemActor } from './provisioning-actor';
-import type { ProvisioningService } from './provisioning-service';
+import type { Random } from '../core/ports';
+import type { SystemActor } from '../core/provisioning/provisioning-actor';
+import type { ProvisioningService } from '../core/provisioning/provisioning-service';
+import { RecordConflictError } from '../core/record-errors';
+import { randomAlphanumeric } from '../core/secrets/random-alphanumeric';
 
 /** What main.ts prints after seeding, so that a newcomer can get a token at once. */
 export interface DemoSeed {

@@ -1,7 +1,7 @@
+import { longestTokenLifetime } from '../adapters/sql/longest-token-lifetime';
+import { signingKeyRepository } from '../adapters/sql/signing-key-repository';
+import { rotateSigningKeys } from '../core/keys/rotate-signing-keys';
 import type { AppDependencies } from './compose-dependencies';
-import { rotateSigningKeys } from './core/keys/rotate-signing-keys';
-import { longestTokenLifetime } from './storage/longest-token-lifetime';
-import { signingKeyRepository } from './storage/signing-key-repository';
 
 /** Rotation as the provisioning API and the CLI both run it. */
 export async function rotateKeys(deps: AppDependencies, compromised: boolean, actor: string) {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ClientDirectory, OAuthClient } from '../core/ports';
+import type { ClientDirectory, OAuthClient } from '../../core/ports';
 import type { Database } from './database-schema';
 import { fromIso } from './iso-time';
 

@@ -1,4 +1,4 @@
-import type { Clock } from './ports';
+import type { Clock } from '../../core/ports';
 
 interface Entry<V> {
   readonly value: Promise<V>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { ChangeHub, RecordChange } from '../core/change-hub';
+import type { ChangeHub, RecordChange } from '../../core/change-hub';
 
 export interface ChangeChannel {
   close(): Promise<void>;

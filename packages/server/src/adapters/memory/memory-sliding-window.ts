@@ -1,6 +1,6 @@
-import type { Clock } from '../ports';
-import type { SlidingWindowDecision, SlidingWindowLimiter, UndoableHit, WindowHits } from './sliding-window-limiter';
-import { windowDecision } from './window-decision';
+import type { Clock } from '../../core/ports';
+import type { SlidingWindowDecision, SlidingWindowLimiter, UndoableHit, WindowHits } from '../../core/rate-limit/sliding-window-limiter';
+import { windowDecision } from '../../core/rate-limit/window-decision';
 
 interface Entry {
   /** Counted hits, oldest first; never more than the limit they were counted against. */

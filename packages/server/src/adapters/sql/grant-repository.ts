@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AuditActor } from '../core/audit/audit-actor';
-import type { AuditEntry } from '../core/audit/audit-entry';
-import type { Grant, GrantStore, NewRefreshToken } from '../core/grants/grant-store';
-import type { GrantRevocation, GrantSelector } from '../core/grants/revoke-grant';
+import type { AuditActor } from '../../core/audit/audit-actor';
+import type { AuditEntry } from '../../core/audit/audit-entry';
+import type { Grant, GrantStore, NewRefreshToken } from '../../core/grants/grant-store';
+import type { GrantRevocation, GrantSelector } from '../../core/grants/revoke-grant';
 import { insertAuditEntries } from './audit-log';
 import type { Database, GrantRow, Mode } from './database-schema';
 import { fromIso, toIso } from './iso-time';

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { SessionPerson, SessionStore } from '../core/people/sign-in-sessions';
+import type { SessionPerson, SessionStore } from '../../core/people/sign-in-sessions';
 import type { Database } from './database-schema';
 import { fromIso, toIso } from './iso-time';
 

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
-import type { Config } from './config/load-config';
-import type { Clock } from './core/ports';
-import { FailedAttemptGuard } from './core/rate-limit/failed-attempt-guard';
-import { MemorySlidingWindow } from './core/rate-limit/memory-sliding-window';
-import type { SlidingWindowLimiter } from './core/rate-limit/sliding-window-limiter';
-import { RedisSlidingWindow } from './storage/redis-sliding-window';
+import { MemorySlidingWindow } from '../adapters/memory/memory-sliding-window';
+import { RedisSlidingWindow } from '../adapters/redis/redis-sliding-window';
+import type { Config } from '../config/load-config';
+import type { Clock } from '../core/ports';
+import { FailedAttemptGuard } from '../core/rate-limit/failed-attempt-guard';
+import type { SlidingWindowLimiter } from '../core/rate-limit/sliding-window-limiter';
 
 export interface RateLimiting {
   /** The sliding window behind the token endpoint's limit (`tokenRateLimit(tokenLimiter, config)`). */

@@ -1,5 +1,5 @@
-import type { ChangeHub } from './change-hub';
-import type { ClientDirectory, Clock, Market, MarketDirectory, OAuthClient, StockLocation } from './ports';
+import type { ChangeHub } from '../../core/change-hub';
+import type { ClientDirectory, Clock, Market, MarketDirectory, OAuthClient, StockLocation } from '../../core/ports';
 import { TtlCache } from './ttl-cache';
 
 const clientCollections = new Set(['credentials', 'apps', 'stores']);

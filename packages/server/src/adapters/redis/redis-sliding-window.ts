@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../core/ports';
-import type { SlidingWindowDecision, SlidingWindowLimiter, UndoableHit, WindowHits } from '../core/rate-limit/sliding-window-limiter';
-import { retryAfterSeconds } from '../core/rate-limit/window-decision';
+import type { Clock } from '../../core/ports';
+import type { SlidingWindowDecision, SlidingWindowLimiter, UndoableHit, WindowHits } from '../../core/rate-limit/sliding-window-limiter';
+import { retryAfterSeconds } from '../../core/rate-limit/window-decision';
 
 /**
  * One hit, atomically (a Lua script runs alone on the server, so neither concurrent callers nor
