@@ -4,7 +4,8 @@ import { connectRedisChangeChannel } from '../src/adapters/redis/redis-change-ch
 import type { Storage } from '../src/adapters/sql/open-storage';
 import { cryptoRandom } from '../src/adapters/system/crypto-random';
 import { type AppDependencies, composeDependencies } from '../src/compose/compose-dependencies';
-import { ChangeHub, type RecordChange } from '../src/core/change-hub';
+import { ChangeHub } from '../src/core/change-hub';
+import type { RecordChange } from '../src/core/model/record-change';
 import { buildApp } from '../src/http/build-app';
 import { redisReachable, TEST_REDIS_URL } from './support/redis-reachable';
 import { TestClock } from './support/test-clock';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { grantRepository } from '../src/adapters/sql/grant-repository';
-import type { RecordChange } from '../src/core/change-hub';
+import type { RecordChange } from '../src/core/model/record-change';
 import type { StoreActor } from '../src/core/provisioning/provisioning-actor';
 import { mapError } from '../src/http/error-mapper';
 import { provisioningRoutes } from '../src/http/provisioning-routes';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { RecordChange } from '../src/core/change-hub';
+import type { RecordChange } from '../src/core/model/record-change';
 import { startTestApp, type TestApp } from './support/test-app';
 import { TEST_ADMIN_TOKEN } from './support/test-config';
 import { testDialects } from './support/test-storage';

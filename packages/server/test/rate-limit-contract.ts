@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { TooManyRequestsError } from '../src/core/errors';
-import type { Clock } from '../src/core/ports';
+import type { Clock } from '../src/core/ports/clock';
+import type { SlidingWindowLimiter } from '../src/core/ports/sliding-window-limiter';
 import { FailedAttemptGuard } from '../src/core/rate-limit/failed-attempt-guard';
 import { failedAttemptKeys } from '../src/core/rate-limit/failed-attempt-keys';
-import type { SlidingWindowLimiter } from '../src/core/rate-limit/sliding-window-limiter';
 import { TestClock } from './support/test-clock';
 
 export interface LimiterBackend {

@@ -1,6 +1,6 @@
 import { MemorySlidingWindow } from '../src/adapters/memory/memory-sliding-window';
-import type { Clock } from '../src/core/ports';
-import type { SlidingWindowLimiter } from '../src/core/rate-limit/sliding-window-limiter';
+import type { Clock } from '../src/core/ports/clock';
+import type { SlidingWindowLimiter } from '../src/core/ports/sliding-window-limiter';
 import { rateLimitContract } from './rate-limit-contract';
 
 // One store per clock, as one process would have; "two instances" in the contract are two callers of it.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
-import type { Mode } from '../src/adapters/sql/database-schema';
 import { cryptoRandom } from '../src/adapters/system/crypto-random';
+import type { Mode } from '../src/core/model/mode';
 import { newId } from '../src/core/secrets/random-alphanumeric';
 import type { AccessTokenSubject } from '../src/core/tokens/access-token-claims';
 import { appExchangeWorld } from './support/app-exchange-world';

@@ -1,4 +1,4 @@
-import type { Random } from '../core/ports';
+import type { Random } from '../core/ports/random';
 import type { SystemActor } from '../core/provisioning/provisioning-actor';
 import type { ProvisioningService } from '../core/provisioning/provisioning-service';
 import { RecordConflictError } from '../core/record-errors';

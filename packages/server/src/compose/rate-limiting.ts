@@ -2,9 +2,9 @@ import { Redis } from 'ioredis';
 import { MemorySlidingWindow } from '../adapters/memory/memory-sliding-window';
 import { RedisSlidingWindow } from '../adapters/redis/redis-sliding-window';
 import type { Config } from '../config/load-config';
-import type { Clock } from '../core/ports';
+import type { Clock } from '../core/ports/clock';
+import type { SlidingWindowLimiter } from '../core/ports/sliding-window-limiter';
 import { FailedAttemptGuard } from '../core/rate-limit/failed-attempt-guard';
-import type { SlidingWindowLimiter } from '../core/rate-limit/sliding-window-limiter';
 
 export interface RateLimiting {
   /** The sliding window behind the token endpoint's limit (`tokenRateLimit(tokenLimiter, config)`). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { signingAlgorithms } from '../core/model/signing-algorithm';
 
 /**
  * Every setting Countersign reads, with its environment variable, default, bounds and one line of
@@ -13,9 +14,6 @@ const int = (min: number, max: number) =>
     .max(max, `must be at most ${max}`);
 
 const flag = z.enum(['0', '1', 'true', 'false'], { error: 'must be 0 or 1' }).transform((v) => v === '1' || v === 'true');
-
-export const signingAlgorithms = ['ES256', 'RS256', 'RS512', 'EdDSA'] as const;
-export type SigningAlgorithm = (typeof signingAlgorithms)[number];
 
 export const settings = {
   HOST: { schema: z.string().min(1), default: '127.0.0.1', doc: 'address to listen on' },

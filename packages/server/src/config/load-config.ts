@@ -1,4 +1,5 @@
-import { type SettingName, type SigningAlgorithm, settings } from './config-schema';
+import type { SigningAlgorithm } from '../core/model/signing-algorithm';
+import { type SettingName, settings } from './config-schema';
 
 export interface Config {
   readonly host: string;

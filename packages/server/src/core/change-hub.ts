@@ -1,8 +1,4 @@
-/** A record that changed, named by its collection (`credentials`, `markets`, `grants`, ...). */
-export interface RecordChange {
-  readonly collection: string;
-  readonly id: string;
-}
+import type { RecordChange } from './model/record-change';
 
 /**
  * Fan-out of changes, told after a write commits, so that caches drop stale entries at once

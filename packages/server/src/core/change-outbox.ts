@@ -1,9 +1,5 @@
-import type { RecordChange } from './change-hub';
-
-/** Where a change is told: the hub itself, or an outbox that holds it until a transaction commits. */
-export interface ChangePublisher {
-  publish(change: RecordChange): void;
-}
+import type { RecordChange } from './model/record-change';
+import type { ChangePublisher } from './ports/change-publisher';
 
 /**
  * Changes made inside a transaction, held until it commits: a revocation must not be announced (to

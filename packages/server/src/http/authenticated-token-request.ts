@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppDependencies } from '../compose/compose-dependencies';
 import { authenticateClient } from '../core/client-auth/authenticate-client';
 import { InvalidRequestError } from '../core/errors';
-import type { OAuthClient } from '../core/ports';
+import type { OAuthClient } from '../core/model/client';
 import { oauthParams } from './oauth-params';
 import { presentedClientFromRequest } from './presented-client-from-request';
 

@@ -9,7 +9,7 @@ import { consentSubject } from '../core/authorize/consent-subject';
 import { issueAuthorizationCode } from '../core/authorize/issue-authorization-code';
 import { type AuthorizationQuery, validateAuthorizationRequest } from '../core/authorize/validate-authorization-request';
 import { OAuthError, TooManyRequestsError } from '../core/errors';
-import type { Owner } from '../core/grants/grant-store';
+import type { Owner } from '../core/model/owner';
 import { type SignedIn, SignInFailedError, signIn } from '../core/people/sign-in';
 import { permissionCatalog } from '../core/scopes/permission-catalog';
 import { consentPage } from '../views/consent-page';

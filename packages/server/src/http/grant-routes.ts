@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDependencies } from '../compose/compose-dependencies';
-import { parseAuditLogQuery } from '../core/audit/audit-log-query';
+import { parseAuditLogQuery } from '../core/audit/parse-audit-log-query';
 import { parseGrantListQuery } from '../core/provisioning/grant-list-query';
 import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
 

@@ -1,7 +1,9 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_SECONDS, type SessionPerson, type SignInSessions } from '../core/people/sign-in-sessions';
-import type { Mode } from '../core/ports';
+import type { Mode } from '../core/model/mode';
+import type { OwnerType } from '../core/model/owner';
+import type { SessionPerson } from '../core/model/session-person';
+import { SESSION_SECONDS, type SignInSessions } from '../core/people/sign-in-sessions';
 
 /**
  * The session cookie of the sign-in pages: a signed (HMAC, @fastify/cookie) random session id,
@@ -15,9 +17,9 @@ export type PersonSession = SessionPerson;
 
 export type SessionWanted = { readonly type: 'user' } | { readonly type: 'customer'; readonly storeId: string; readonly mode: Mode };
 
-const cookieOf = (type: 'user' | 'customer') => (type === 'user' ? STAFF_COOKIE : SHOPPER_COOKIE);
+const cookieOf = (type: OwnerType) => (type === 'user' ? STAFF_COOKIE : SHOPPER_COOKIE);
 
-function sessionId(request: FastifyRequest, type: 'user' | 'customer'): string | undefined {
+function sessionId(request: FastifyRequest, type: OwnerType): string | undefined {
   const value = request.cookies[cookieOf(type)];
   if (!value) return undefined;
   const unsigned = request.unsignCookie(value);
@@ -40,7 +42,7 @@ export async function startSession(reply: FastifyReply, sessions: SignInSessions
 }
 
 /** Sign-out (SPEC §3): the session ends server side, and the cookie goes. */
-export async function endSession(request: FastifyRequest, reply: FastifyReply, sessions: SignInSessions, type: 'user' | 'customer') {
+export async function endSession(request: FastifyRequest, reply: FastifyReply, sessions: SignInSessions, type: OwnerType) {
   const id = sessionId(request, type);
   if (id !== undefined) await sessions.end(id);
   reply.clearCookie(cookieOf(type), { path: '/' });

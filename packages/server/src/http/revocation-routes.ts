@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDependencies } from '../compose/compose-dependencies';
-import { revokeToken } from '../core/tokens/revoke-token';
+import { revokeToken } from '../core/grants/revoke-token';
 import { authenticatedTokenRequest } from './authenticated-token-request';
 import { allowAnyOrigin, registerPreflight } from './cors';
 import { noStore } from './no-store';

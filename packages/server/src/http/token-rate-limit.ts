@@ -1,7 +1,7 @@
 import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Config } from '../config/load-config';
 import { TooManyRequestsError } from '../core/errors';
-import type { SlidingWindowLimiter } from '../core/rate-limit/sliding-window-limiter';
+import type { SlidingWindowLimiter } from '../core/ports/sliding-window-limiter';
 import { rateLimitKey, requestClientAddress, trustedProxies } from './client-address';
 
 /** SPEC §3: "in any sliding 60 s". */

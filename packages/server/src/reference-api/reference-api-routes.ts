@@ -1,9 +1,9 @@
 import type { CountersignClaims } from '@countersign/client';
 import { tokenStoreIds } from '@countersign/client';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Mode } from '../adapters/sql/database-schema';
 import { referenceApiRepository, type SellableIn } from '../adapters/sql/reference-api-repository';
 import type { AppDependencies } from '../compose/compose-dependencies';
+import type { Mode } from '../core/model/mode';
 import { RecordNotFoundError } from '../core/record-errors';
 import { marketResource, sendDocument, skuResource, storeResource } from './json-api';
 import { referenceApiGuard } from './reference-api-guard';

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { CredentialKind, Database, Mode } from '../../src/adapters/sql/database-schema';
+import type { Database } from '../../src/adapters/sql/database-schema';
 import { cryptoRandom } from '../../src/adapters/system/crypto-random';
+import type { CredentialKind } from '../../src/core/model/client';
+import type { Mode } from '../../src/core/model/mode';
 import { passwordHasher } from '../../src/core/secrets/password-hasher';
 import { newClientSecret, newId } from '../../src/core/secrets/random-alphanumeric';
 import type { SecretHasher } from '../../src/core/secrets/secret-hasher';

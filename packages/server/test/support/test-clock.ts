@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/core/ports';
+import type { Clock } from '../../src/core/ports/clock';
 
 /** A clock that moves only when told to. */
 export class TestClock implements Clock {

@@ -1,5 +1,9 @@
 import type { ChangeHub } from '../../core/change-hub';
-import type { ClientDirectory, Clock, Market, MarketDirectory, OAuthClient, StockLocation } from '../../core/ports';
+import type { OAuthClient } from '../../core/model/client';
+import type { Market, StockLocation } from '../../core/model/market';
+import type { ClientDirectory } from '../../core/ports/client-directory';
+import type { Clock } from '../../core/ports/clock';
+import type { MarketDirectory } from '../../core/ports/market-directory';
 import { TtlCache } from './ttl-cache';
 
 const clientCollections = new Set(['credentials', 'apps', 'stores']);

@@ -1,5 +1,5 @@
-import type { Clock } from '../../core/ports';
-import type { SlidingWindowDecision, SlidingWindowLimiter, UndoableHit, WindowHits } from '../../core/rate-limit/sliding-window-limiter';
+import type { Clock } from '../../core/ports/clock';
+import type { SlidingWindowDecision, SlidingWindowLimiter, UndoableHit, WindowHits } from '../../core/ports/sliding-window-limiter';
 import { windowDecision } from '../../core/rate-limit/window-decision';
 
 interface Entry {

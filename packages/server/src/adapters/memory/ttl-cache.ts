@@ -1,4 +1,4 @@
-import type { Clock } from '../../core/ports';
+import type { Clock } from '../../core/ports/clock';
 
 interface Entry<V> {
   readonly value: Promise<V>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { ChangeHub, RecordChange } from '../../core/change-hub';
+import type { ChangeHub } from '../../core/change-hub';
+import type { RecordChange } from '../../core/model/record-change';
 
 export interface ChangeChannel {
   close(): Promise<void>;

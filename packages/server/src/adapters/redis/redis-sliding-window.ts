@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../../core/ports';
-import type { SlidingWindowDecision, SlidingWindowLimiter, UndoableHit, WindowHits } from '../../core/rate-limit/sliding-window-limiter';
+import type { Clock } from '../../core/ports/clock';
+import type { SlidingWindowDecision, SlidingWindowLimiter, UndoableHit, WindowHits } from '../../core/ports/sliding-window-limiter';
 import { retryAfterSeconds } from '../../core/rate-limit/window-decision';
 
 /**

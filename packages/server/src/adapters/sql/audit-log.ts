@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AuditEntry } from '../../core/audit/audit-entry';
-import type { AuditEntryRecord, AuditLogQuery, AuditLogView } from '../../core/audit/audit-log-query';
+import type { AuditEntry } from '../../core/model/audit-entry';
+import type { AuditEntryRecord, AuditLogQuery, AuditLogView } from '../../core/model/audit-log';
 import type { Database } from './database-schema';
 
 /** Appends audit entries inside the caller's transaction, so that they commit or vanish with their cause. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ClientDirectory, OAuthClient } from '../../core/ports';
+import type { OAuthClient } from '../../core/model/client';
+import type { ClientDirectory } from '../../core/ports/client-directory';
 import type { Database } from './database-schema';
 import { fromIso } from './iso-time';
 

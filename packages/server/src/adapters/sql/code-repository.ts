@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CodeStore } from '../../core/authorize/code-store';
+import type { CodeStore } from '../../core/ports/code-store';
 import type { Database } from './database-schema';
 import { insertGrant } from './grant-repository';
 import { fromIso, toIso } from './iso-time';

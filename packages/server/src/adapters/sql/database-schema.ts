@@ -1,11 +1,14 @@
 import type { Generated } from 'kysely';
+import type { ClientKind, CredentialKind } from '../../core/model/client';
+import type { Mode } from '../../core/model/mode';
+import type { OwnerType } from '../../core/model/owner';
+import type { Role } from '../../core/model/role';
 
 /**
  * The tables as Kysely sees them. One schema for SQLite and PostgreSQL: timestamps are ISO-8601 UTC
  * strings (they sort as text), booleans are 0/1 integers, lists and objects are JSON text. See
  * docs/adr/0001-storage.md.
  */
-export type Mode = 'test' | 'live';
 export type Flag = 0 | 1;
 
 interface Timestamps {
@@ -72,10 +75,8 @@ export interface MembershipRow extends Timestamps {
   id: string;
   store_id: string;
   user_id: string;
-  role: 'owner' | 'admin' | 'member';
+  role: Role;
 }
-
-export type CredentialKind = 'sales_channel' | 'integration' | 'webapp';
 
 /** Columns shared by the two kinds of OAuth client: store credentials and third-party apps. */
 interface ClientColumns extends Timestamps {
@@ -164,9 +165,9 @@ export interface GrantRow {
   /** The OAuth client id (credential or app). */
   client_id: string;
   client_record_id: string;
-  client_kind: 'sales_channel' | 'integration' | 'webapp' | 'app';
+  client_kind: ClientKind;
   mode: Mode;
-  owner_type: 'customer' | 'user' | null;
+  owner_type: OwnerType | null;
   owner_id: string | null;
   /** The granted scope string: permission scopes, then restriction entries. */
   scope: string;
@@ -224,7 +225,7 @@ export interface AuthorizationCodeRow {
   scope: string;
   /** JSON string[]: the stores chosen at consent (apps) or the credential's store. */
   store_ids: string;
-  owner_type: 'customer' | 'user';
+  owner_type: OwnerType;
   owner_id: string;
   created_at: string;
   expires_at: string;
@@ -236,7 +237,7 @@ export interface AuthorizationCodeRow {
 /** A session of the sign-in pages (SPEC §3), found by the hash of the id its cookie carries. */
 export interface SignInSessionRow {
   id_hash: string;
-  person_type: 'user' | 'customer';
+  person_type: OwnerType;
   person_id: string;
   /** A shopper's session is for one store and mode. */
   store_id: string | null;

@@ -1,6 +1,6 @@
 /**
  * The two databases Countersign runs on. Dialect branches are kept few and named; every one of them
- * lives in storage/ and switches on this type.
+ * lives in adapters/sql/ and switches on this type.
  */
 export type Dialect = 'sqlite' | 'postgres';
 

@@ -1,10 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AuditActor } from '../../core/audit/audit-actor';
-import type { AuditEntry } from '../../core/audit/audit-entry';
-import type { Grant, GrantStore, NewRefreshToken } from '../../core/grants/grant-store';
-import type { GrantRevocation, GrantSelector } from '../../core/grants/revoke-grant';
+import type { AuditActor } from '../../core/model/audit-actor';
+import type { AuditEntry } from '../../core/model/audit-entry';
+import type { Grant } from '../../core/model/grant';
+import type { GrantRevocation, GrantSelector } from '../../core/model/grant-revocation';
+import type { Mode } from '../../core/model/mode';
+import type { GrantStore, NewRefreshToken } from '../../core/ports/grant-store';
 import { insertAuditEntries } from './audit-log';
-import type { Database, GrantRow, Mode } from './database-schema';
+import type { Database, GrantRow } from './database-schema';
 import { fromIso, toIso } from './iso-time';
 
 class GrantInactive extends Error {}

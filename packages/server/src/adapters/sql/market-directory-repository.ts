@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { MarketDirectory } from '../../core/ports';
+import type { MarketDirectory } from '../../core/ports/market-directory';
 import type { Database } from './database-schema';
 
 /** Reads markets (with their ordered stock locations) and stock locations for restriction scopes. */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { PeopleDirectory } from '../../core/grants/people-directory';
+import type { PeopleDirectory } from '../../core/ports/people-directory';
 import type { Database } from './database-schema';
 
 const customerColumns = ['id', 'email', 'password_hash', 'customer_group_id'] as const;

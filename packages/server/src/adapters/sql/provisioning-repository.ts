@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { CollectionName } from '../../core/provisioning/collection-definition';
+import type { CollectionName } from '../../core/model/collection-name';
 import {
   ConstraintViolation,
   type GrantListQuery,
@@ -9,7 +9,7 @@ import {
   type ProvisioningTransaction,
   type RecordScope,
   type RecordValues,
-} from '../../core/provisioning/provisioning-store';
+} from '../../core/ports/provisioning-store';
 import { auditReader, insertAuditEntries } from './audit-log';
 import type { Database, GrantRow } from './database-schema';
 import { type Dialect, isForeignKeyViolation, isUniqueViolation } from './dialect';

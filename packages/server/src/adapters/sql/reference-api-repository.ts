@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, Mode } from './database-schema';
+import type { Mode } from '../../core/model/mode';
+import type { Database } from './database-schema';
 
 /** What a token's `market` claim narrows a SKU list to (SPEC §6): the market's price list and its stock locations. */
 export interface SellableIn {

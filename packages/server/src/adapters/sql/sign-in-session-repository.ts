@@ -1,5 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { SessionPerson, SessionStore } from '../../core/people/sign-in-sessions';
+import type { Owner } from '../../core/model/owner';
+import type { SessionPerson } from '../../core/model/session-person';
+import type { SessionStore } from '../../core/ports/session-store';
 import type { Database } from './database-schema';
 import { fromIso, toIso } from './iso-time';
 
@@ -39,7 +41,7 @@ export function signInSessionRepository(db: Kysely<Database>): SessionStore {
 }
 
 /** Ends every session of a person, inside the caller's transaction (a password change, a deletion). */
-export async function endSessionsOf(trx: Transaction<Database>, person: { type: 'user' | 'customer'; id: string }): Promise<void> {
+export async function endSessionsOf(trx: Transaction<Database>, person: Owner): Promise<void> {
   await trx.deleteFrom('sign_in_sessions').where('person_type', '=', person.type).where('person_id', '=', person.id).execute();
 }
 

@@ -1,5 +1,5 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { SigningKeyStore, StoredSigningKey } from '../../core/ports';
+import type { SigningKeyStore, StoredSigningKey } from '../../core/ports/signing-key-store';
 import { RecordConflictError } from '../../core/record-errors';
 import type { Database, SigningKeyRow } from './database-schema';
 import { isUniqueViolation } from './dialect';

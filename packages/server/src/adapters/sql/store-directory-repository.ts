@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { StoreDirectory } from '../../core/authorize/store-directory';
+import type { StoreDirectory } from '../../core/ports/store-directory';
 import type { Database } from './database-schema';
 
 export function storeDirectoryRepository(db: Kysely<Database>): StoreDirectory {

@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import type { Random } from '../../core/ports';
+import type { Random } from '../../core/ports/random';
 
 const POOL_SIZE = 4096;
 let pool = Buffer.allocUnsafe(0);

@@ -1,4 +1,4 @@
-import type { OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
 import type { ParsedScope } from '../scopes/parse-scope';
 import type { AuthorizationSide } from './authorization-side';
 import { redirectUrl } from './redirect-url';

@@ -1,4 +1,4 @@
-import type { ClientKind } from '../ports';
+import type { ClientKind } from '../model/client';
 
 /**
  * Which authorization endpoint a request came through (SPEC §3): `/oauth/authorize` and

@@ -1,4 +1,5 @@
-import type { ClientDirectory, OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
+import type { ClientDirectory } from '../ports/client-directory';
 import { AuthorizationPageError } from './authorization-page-error';
 import { type AuthorizationSide, sideAdmits } from './authorization-side';
 

@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../errors';
-import type { OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
 
 // RFC 7636 §4.2: BASE64URL(SHA256(verifier)) is always 43 characters.
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;

@@ -1,4 +1,4 @@
-import type { OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
 import { AuthorizationPageError } from './authorization-page-error';
 import { redirectSchemeAllowed } from './https-redirect-rule';
 

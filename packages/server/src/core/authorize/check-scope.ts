@@ -1,5 +1,6 @@
 import { InvalidScopeError } from '../errors';
-import type { MarketDirectory, OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
+import type { MarketDirectory } from '../ports/market-directory';
 import { type ParsedScope, parseScope } from '../scopes/parse-scope';
 import { resolveScope } from '../scopes/resolve-scope';
 

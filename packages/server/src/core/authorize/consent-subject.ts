@@ -1,11 +1,11 @@
 import { AccessDeniedError } from '../errors';
-import type { Owner } from '../grants/grant-store';
 import { ownerScopeContext } from '../grants/owner-scope-context';
+import type { Owner } from '../model/owner';
+import type { StoreSummary } from '../model/store-summary';
 import { resolveScope } from '../scopes/resolve-scope';
 import { AuthorizationPageError } from './authorization-page-error';
 import type { AuthorizationRequest } from './authorization-request';
 import type { AuthorizeServices } from './authorize-services';
-import type { StoreSummary } from './store-directory';
 
 /** What a signed-in person would grant: the scope string and, for apps, the stores. */
 export interface ConsentSubject {

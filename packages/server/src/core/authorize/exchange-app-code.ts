@@ -1,12 +1,12 @@
 import { authenticateClient } from '../client-auth/authenticate-client';
 import { TooManyRequestsError } from '../errors';
-import type { OAuthClient } from '../ports';
+import { CodeRedemptionError, redeemCode } from '../grants/redeem-code';
+import type { OAuthClient } from '../model/client';
 import type { FailedAttempt } from '../rate-limit/failed-attempt-guard';
 import { failedAttemptKeys } from '../rate-limit/failed-attempt-keys';
 import type { ApiKeyIssuer } from '../tokens/api-key-issuer';
 import { AppExchangeError } from './app-exchange-error';
 import type { AuthorizeServices } from './authorize-services';
-import { CodeRedemptionError, redeemCode } from './redeem-code';
 
 export interface AppExchangeServices extends AuthorizeServices {
   readonly apiKeys: ApiKeyIssuer;

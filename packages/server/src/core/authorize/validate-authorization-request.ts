@@ -1,5 +1,6 @@
 import { OAuthError, UnsupportedResponseTypeError } from '../errors';
-import type { ClientDirectory, MarketDirectory } from '../ports';
+import type { ClientDirectory } from '../ports/client-directory';
+import type { MarketDirectory } from '../ports/market-directory';
 import { AuthorizationRedirectError, type AuthorizationRequest } from './authorization-request';
 import type { AuthorizationSide } from './authorization-side';
 import { checkClient } from './check-client';

@@ -1,5 +1,7 @@
 import { InvalidClientError } from '../errors';
-import type { ClientDirectory, Clock, OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
+import type { ClientDirectory } from '../ports/client-directory';
+import type { Clock } from '../ports/clock';
 import type { SecretHasher } from '../secrets/secret-hasher';
 import type { PresentedClient } from './presented-client';
 

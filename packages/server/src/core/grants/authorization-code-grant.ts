@@ -1,11 +1,11 @@
-import { CodeRedemptionError, redeemCode } from '../authorize/redeem-code';
 import { InvalidGrantError, InvalidRequestError } from '../errors';
-import type { OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
 import { parseScope } from '../scopes/parse-scope';
 import { type ResolvedScope, resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
 import { ownerAccessToken } from './issue-owner-tokens';
 import { ownerScopeContext } from './owner-scope-context';
+import { CodeRedemptionError, redeemCode } from './redeem-code';
 import type { TokenParams, TokenResponse } from './token-response';
 
 /**

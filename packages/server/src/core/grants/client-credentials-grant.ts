@@ -1,4 +1,4 @@
-import type { OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
 import { parseScope } from '../scopes/parse-scope';
 import { resolveScope } from '../scopes/resolve-scope';
 import { accessTokenLifetime } from '../tokens/token-lifetime';

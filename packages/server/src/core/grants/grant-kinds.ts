@@ -1,4 +1,4 @@
-import type { ClientKind } from '../ports';
+import type { ClientKind } from '../model/client';
 import type { GrantType } from './grant-types';
 
 /** SPEC §3's table: which kind of client may use which grant. */

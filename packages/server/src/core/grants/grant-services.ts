@@ -1,13 +1,16 @@
-import type { CodeStore } from '../authorize/code-store';
-import type { StoreDirectory } from '../authorize/store-directory';
 import type { ChangeHub } from '../change-hub';
 import type { KeyEncryptor } from '../keys/key-encryptor';
-import type { ClientDirectory, Clock, MarketDirectory, Random } from '../ports';
+import type { ClientDirectory } from '../ports/client-directory';
+import type { Clock } from '../ports/clock';
+import type { CodeStore } from '../ports/code-store';
+import type { GrantStore } from '../ports/grant-store';
+import type { MarketDirectory } from '../ports/market-directory';
+import type { PeopleDirectory } from '../ports/people-directory';
+import type { Random } from '../ports/random';
+import type { StoreDirectory } from '../ports/store-directory';
 import type { FailedAttemptGuard } from '../rate-limit/failed-attempt-guard';
 import type { SecretHasher } from '../secrets/secret-hasher';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer';
-import type { GrantStore } from './grant-store';
-import type { PeopleDirectory } from './people-directory';
 
 /** Failed sign-in throttling (SPEC §3): every attempt counted before it is judged, successes refunded. */
 export type FailedAttempts = Pick<FailedAttemptGuard, 'begin'>;

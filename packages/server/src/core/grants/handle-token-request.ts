@@ -1,7 +1,7 @@
 import { authenticateClient } from '../client-auth/authenticate-client';
 import type { PresentedClient } from '../client-auth/presented-client';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../errors';
-import type { OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
 import { authorizationCodeGrant } from './authorization-code-grant';
 import { clientCredentialsGrant } from './client-credentials-grant';
 import { grantKinds } from './grant-kinds';

@@ -1,11 +1,12 @@
-import type { AuditActor } from '../audit/audit-actor';
-import type { OAuthClient } from '../ports';
+import type { AuditActor } from '../model/audit-actor';
+import type { OAuthClient } from '../model/client';
+import type { Grant } from '../model/grant';
+import type { Owner } from '../model/owner';
 import type { ResolvedScope } from '../scopes/resolve-scope';
 import { newId } from '../secrets/random-alphanumeric';
 import { accessTokenLifetime } from '../tokens/token-lifetime';
 import { grantKinds } from './grant-kinds';
 import type { GrantServices } from './grant-services';
-import type { Grant, Owner } from './grant-store';
 import { type TokenResponse, tokenResponse } from './token-response';
 
 const REFRESH_TOKEN_LIFETIME_MS = 14 * 24 * 3600 * 1000;

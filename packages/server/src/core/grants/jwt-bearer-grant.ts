@@ -1,11 +1,11 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
-import { clientActor } from '../audit/audit-actor';
 import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../errors';
-import type { ClientKind, OAuthClient } from '../ports';
+import { clientActor } from '../model/audit-actor';
+import type { ClientKind, OAuthClient } from '../model/client';
+import type { Owner } from '../model/owner';
 import { parseScope } from '../scopes/parse-scope';
 import { resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
-import type { Owner } from './grant-store';
 import { issueOwnerTokens } from './issue-owner-tokens';
 import { ownerScopeContext } from './owner-scope-context';
 import type { TokenParams, TokenResponse } from './token-response';

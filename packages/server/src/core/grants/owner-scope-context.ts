@@ -1,8 +1,8 @@
 import { InvalidGrantError } from '../errors';
-import type { OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
+import type { Owner } from '../model/owner';
+import type { PeopleDirectory } from '../ports/people-directory';
 import type { ScopeContext } from '../scopes/resolve-scope';
-import type { Owner } from './grant-store';
-import type { PeopleDirectory } from './people-directory';
 import { scopesForRole } from './role-scopes';
 
 /**

@@ -1,12 +1,12 @@
-import { personActor } from '../audit/audit-actor';
 import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../errors';
+import { personActor } from '../model/audit-actor';
+import type { OAuthClient } from '../model/client';
+import type { Customer } from '../model/customer';
 import { SignInFailedError, signIn } from '../people/sign-in';
-import type { OAuthClient } from '../ports';
 import { parseScope } from '../scopes/parse-scope';
 import { resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
 import { issueOwnerTokens } from './issue-owner-tokens';
-import type { Customer } from './people-directory';
 import type { TokenRequestContext } from './token-request-context';
 import type { TokenParams, TokenResponse } from './token-response';
 

@@ -1,10 +1,12 @@
-import { clientActor } from '../audit/audit-actor';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError, OAuthError } from '../errors';
-import type { OAuthClient } from '../ports';
+import { clientActor } from '../model/audit-actor';
+import type { OAuthClient } from '../model/client';
+import type { Grant } from '../model/grant';
+import type { Owner } from '../model/owner';
+import type { StoredRefreshToken } from '../ports/grant-store';
 import { type ParsedScope, parseScope } from '../scopes/parse-scope';
 import { type ResolvedScope, resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
-import type { Grant, Owner, StoredRefreshToken } from './grant-store';
 import { newRefreshToken, ownerAccessToken } from './issue-owner-tokens';
 import { ownerScopeContext } from './owner-scope-context';
 import { revokeGrant } from './revoke-grant';

@@ -1,30 +1,6 @@
-import type { AuditActor } from '../audit/audit-actor';
-import type { ChangePublisher } from '../change-outbox';
-import type { RevocationReason } from './grant-store';
-
-/** The live grants a revocation reaches. */
-export type GrantSelector =
-  | { readonly ids: readonly string[] }
-  | { readonly clientId: string }
-  | { readonly owner: { readonly type: 'customer' | 'user'; readonly id: string } }
-  /** Grants whose API key the signing key `kid` signed (a compromised key rotation). */
-  | { readonly apiKeyKid: string };
-
-/** Why, by whom and when (epoch ms) grants are revoked; written on each grant and in its audit entries. */
-export interface GrantRevocation {
-  readonly reason: RevocationReason;
-  readonly actor: AuditActor;
-  readonly at: number;
-}
-
-/**
- * What storage does for a revocation: marks the live grants the selector reaches revoked and writes one
- * audit entry per grant and store, atomically (inside the caller's transaction when there is one, so
- * that a grant dies with its cause). Returns the ids it revoked; grants already revoked are left alone.
- */
-export interface GrantRevoker {
-  revokeGrants(selector: GrantSelector, revocation: GrantRevocation): Promise<string[]>;
-}
+import type { GrantRevocation, GrantSelector } from '../model/grant-revocation';
+import type { ChangePublisher } from '../ports/change-publisher';
+import type { GrantRevoker } from '../ports/grant-revoker';
 
 /**
  * SPEC §1: the one path by which a grant is revoked, whatever the cause (the grants API, a client's

@@ -1,5 +1,5 @@
+import type { Role } from '../model/role';
 import { isViewScope } from '../scopes/permission-catalog';
-import type { Role } from './people-directory';
 
 /** SPEC §2: owners and admins hold every permission scope of the client; members only the `*.view` ones. */
 export function scopesForRole(clientScopes: readonly string[], role: Role): readonly string[] {

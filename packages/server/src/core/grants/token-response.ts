@@ -1,3 +1,4 @@
+import type { OwnerType } from '../model/owner';
 import type { IssuedAccessToken } from '../tokens/access-token-issuer';
 
 /** The token endpoint's success body (SPEC §3), wire names as they go out. */
@@ -10,7 +11,7 @@ export interface TokenResponse {
   created_at: number;
   refresh_token?: string;
   owner_id?: string;
-  owner_type?: 'customer' | 'user';
+  owner_type?: OwnerType;
 }
 
 /** Parameters of a token request, already parsed from form or JSON into strings. */

@@ -1,5 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { SigningAlgorithm } from '../../config/config-schema';
+import type { SigningAlgorithm } from '../model/signing-algorithm';
 
 export interface GeneratedSigningKey {
   kid: string;

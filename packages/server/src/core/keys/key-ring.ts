@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import type { SigningAlgorithm } from '../../config/config-schema';
-import type { Clock, SigningKeyStore, StoredSigningKey } from '../ports';
+import type { SigningAlgorithm } from '../model/signing-algorithm';
+import type { Clock } from '../ports/clock';
+import type { SigningKeyStore, StoredSigningKey } from '../ports/signing-key-store';
 import { generateSigningKey } from './generate-signing-key';
 import type { KeyEncryptor } from './key-encryptor';
 

@@ -1,6 +1,7 @@
-import type { SigningAlgorithm } from '../../config/config-schema';
-import type { ChangePublisher } from '../change-outbox';
-import type { Clock, SigningKeyStore } from '../ports';
+import type { SigningAlgorithm } from '../model/signing-algorithm';
+import type { ChangePublisher } from '../ports/change-publisher';
+import type { Clock } from '../ports/clock';
+import type { SigningKeyStore } from '../ports/signing-key-store';
 import { generateSigningKey } from './generate-signing-key';
 import type { KeyEncryptor } from './key-encryptor';
 import type { KeyRing } from './key-ring';

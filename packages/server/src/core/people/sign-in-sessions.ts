@@ -1,23 +1,9 @@
-import type { PeopleDirectory } from '../grants/people-directory';
-import type { Clock, Mode, Random } from '../ports';
-
-/** Who a session signs in: a staff member anywhere, or a shopper in one store and mode. */
-export type SessionPerson =
-  | { readonly type: 'user'; readonly id: string }
-  | { readonly type: 'customer'; readonly id: string; readonly storeId: string; readonly mode: Mode };
-
-export interface StoredSession {
-  readonly person: SessionPerson;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-}
-
-/** Sessions at rest, by the keyed hash of their id (the id itself lives only in the cookie). */
-export interface SessionStore {
-  create(idHash: string, session: StoredSession): Promise<void>;
-  find(idHash: string): Promise<StoredSession | undefined>;
-  delete(idHash: string): Promise<void>;
-}
+import type { Mode } from '../model/mode';
+import type { SessionPerson } from '../model/session-person';
+import type { Clock } from '../ports/clock';
+import type { PeopleDirectory } from '../ports/people-directory';
+import type { Random } from '../ports/random';
+import type { SessionStore } from '../ports/session-store';
 
 /** How long a sign-in lasts without signing in again. */
 export const SESSION_SECONDS = 8 * 3600;

@@ -1,5 +1,7 @@
-import type { Customer, PeopleDirectory, StaffUser } from '../grants/people-directory';
-import type { Mode } from '../ports';
+import type { Customer } from '../model/customer';
+import type { Mode } from '../model/mode';
+import type { StaffUser } from '../model/staff-user';
+import type { PeopleDirectory } from '../ports/people-directory';
 import type { FailedAttemptGuard } from '../rate-limit/failed-attempt-guard';
 import { failedAttemptKeys } from '../rate-limit/failed-attempt-keys';
 import { checkPassword } from '../secrets/password-hasher';

@@ -1,23 +1,9 @@
 import type { z } from 'zod';
-import type { Random } from '../ports';
+import type { CollectionName } from '../model/collection-name';
+import type { ProvisionedRecord, ProvisioningTransaction, RecordValues } from '../ports/provisioning-store';
+import type { Random } from '../ports/random';
 import type { ValidationProblem } from '../record-errors';
 import type { ProvisioningActor } from './provisioning-actor';
-import type { ProvisionedRecord, ProvisioningTransaction, RecordValues } from './provisioning-store';
-
-export type CollectionName =
-  | 'stores'
-  | 'stock_locations'
-  | 'price_lists'
-  | 'customer_groups'
-  | 'markets'
-  | 'customers'
-  | 'users'
-  | 'memberships'
-  | 'credentials'
-  | 'apps'
-  | 'skus'
-  | 'prices'
-  | 'stock_items';
 
 /**
  * Where a collection lives: `global` (/stores, /users, /apps), `store` (under a store, no mode:

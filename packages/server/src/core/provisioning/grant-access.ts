@@ -1,5 +1,6 @@
+import type { Mode } from '../model/mode';
+import type { GrantRecord } from '../ports/provisioning-store';
 import type { ProvisioningActor } from './provisioning-actor';
-import type { GrantRecord, Mode } from './provisioning-store';
 
 /**
  * What part of the grants an actor sees (SPEC §5, §1): the admin token (and the server itself) every

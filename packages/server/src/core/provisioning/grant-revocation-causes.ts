@@ -1,8 +1,9 @@
-import type { ChangePublisher } from '../change-outbox';
-import type { RevocationReason } from '../grants/grant-store';
-import { type GrantSelector, revokeGrants } from '../grants/revoke-grant';
-import type { CollectionName } from './collection-definition';
-import type { ProvisionedRecord, ProvisioningTransaction, RecordValues } from './provisioning-store';
+import { revokeGrants } from '../grants/revoke-grant';
+import type { CollectionName } from '../model/collection-name';
+import type { RevocationReason } from '../model/grant';
+import type { GrantSelector } from '../model/grant-revocation';
+import type { ChangePublisher } from '../ports/change-publisher';
+import type { ProvisionedRecord, ProvisioningTransaction, RecordValues } from '../ports/provisioning-store';
 
 /** A provisioning write's transaction, who made it, when (epoch ms), and the outbox told after its commit. */
 export interface RevocationContext {

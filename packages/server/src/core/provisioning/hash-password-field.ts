@@ -1,5 +1,5 @@
+import type { RecordValues } from '../ports/provisioning-store';
 import type { PrepareTools } from './collection-definition';
-import type { RecordValues } from './provisioning-store';
 
 /** Replaces `password` by `password_hash` (scrypt, SPEC §1); the clear password goes no further. */
 export async function hashPasswordField(input: RecordValues, tools: PrepareTools): Promise<RecordValues> {

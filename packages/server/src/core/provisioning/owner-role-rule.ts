@@ -1,9 +1,8 @@
 import { InsufficientScopeError } from '../errors';
+import type { Role } from '../model/role';
+import type { ProvisioningTransaction } from '../ports/provisioning-store';
 import { RecordConflictError } from '../record-errors';
 import type { ProvisioningActor } from './provisioning-actor';
-import type { ProvisioningTransaction } from './provisioning-store';
-
-type Role = 'owner' | 'admin' | 'member';
 
 /**
  * SPEC §5: only an owner (or the admin token, or the server itself) grants or removes the owner role.

@@ -1,4 +1,4 @@
-import type { Mode } from './provisioning-store';
+import type { Mode } from '../model/mode';
 
 /** The bootstrap admin token (COUNTERSIGN_ADMIN_TOKEN): every store, every collection. */
 export interface AdminActor {

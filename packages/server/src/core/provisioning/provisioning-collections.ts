@@ -1,4 +1,5 @@
-import type { CollectionDefinition, CollectionName } from './collection-definition';
+import type { CollectionName } from '../model/collection-name';
+import type { CollectionDefinition } from './collection-definition';
 import { appsCollection } from './collections/apps-collection';
 import { credentialsCollection } from './collections/credentials-collection';
 import { customerGroupsCollection } from './collections/customer-groups-collection';

@@ -1,30 +1,32 @@
-import type { AuditEntryRecord, AuditLogQuery } from '../audit/audit-log-query';
-import type { RecordChange } from '../change-hub';
 import { ChangeOutbox } from '../change-outbox';
 import { InsufficientScopeError } from '../errors';
 import { revokeGrant, revokeGrants } from '../grants/revoke-grant';
-import type { Clock, Random } from '../ports';
-import { RecordConflictError, RecordNotFoundError, RecordValidationError, type ValidationProblem } from '../record-errors';
-import { passwordHasher } from '../secrets/password-hasher';
-import { newClientSecret, newId } from '../secrets/random-alphanumeric';
-import { checkAccess, type ProvisioningOperation } from './check-access';
-import type { CollectionDefinition, CollectionName, PrepareTools, ProvisioningPolicy } from './collection-definition';
-import { canSeeGrant, grantViewOf } from './grant-access';
-import type { GrantListFilter } from './grant-list-query';
-import { grantAuditDetails, grantEffectsOfDelete, grantEffectsOfUpdate, type RevocationContext } from './grant-revocation-causes';
-import { actorLabel, type ProvisioningActor } from './provisioning-actor';
-import { provisioningCollections } from './provisioning-collections';
+import type { AuditEntryRecord, AuditLogQuery } from '../model/audit-log';
+import type { CollectionName } from '../model/collection-name';
+import type { Mode } from '../model/mode';
+import type { RecordChange } from '../model/record-change';
+import type { Clock } from '../ports/clock';
 import {
   ConstraintViolation,
   type GrantRecord,
-  type Mode,
   type ProvisionedRecord,
   type ProvisioningReader,
   type ProvisioningStore,
   type ProvisioningTransaction,
   type RecordScope,
   type RecordValues,
-} from './provisioning-store';
+} from '../ports/provisioning-store';
+import type { Random } from '../ports/random';
+import { RecordConflictError, RecordNotFoundError, RecordValidationError, type ValidationProblem } from '../record-errors';
+import { passwordHasher } from '../secrets/password-hasher';
+import { newClientSecret, newId } from '../secrets/random-alphanumeric';
+import { checkAccess, type ProvisioningOperation } from './check-access';
+import type { CollectionDefinition, PrepareTools, ProvisioningPolicy } from './collection-definition';
+import { canSeeGrant, grantViewOf } from './grant-access';
+import type { GrantListFilter } from './grant-list-query';
+import { grantAuditDetails, grantEffectsOfDelete, grantEffectsOfUpdate, type RevocationContext } from './grant-revocation-causes';
+import { actorLabel, type ProvisioningActor } from './provisioning-actor';
+import { provisioningCollections } from './provisioning-collections';
 import { zodProblems } from './zod-problems';
 
 export interface ProvisioningServiceOptions {

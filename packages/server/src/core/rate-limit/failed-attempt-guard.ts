@@ -1,5 +1,5 @@
 import { TooManyRequestsError } from '../errors';
-import type { SlidingWindowLimiter, UndoableHit } from './sliding-window-limiter';
+import type { SlidingWindowLimiter, UndoableHit } from '../ports/sliding-window-limiter';
 import { retryAfterSeconds, windowDecision } from './window-decision';
 
 export interface FailedAttemptGuardOptions {

@@ -1,4 +1,4 @@
-import type { SlidingWindowDecision } from './sliding-window-limiter';
+import type { SlidingWindowDecision } from '../ports/sliding-window-limiter';
 
 /**
  * Whether one more hit fits, given the hits already in the window (`hits`, oldest first, all newer

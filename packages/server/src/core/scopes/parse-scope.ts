@@ -1,5 +1,5 @@
 import { InvalidScopeError } from '../errors';
-import type { RecordRef } from '../ports';
+import type { RecordRef } from '../model/market';
 import { isPermissionScope } from './permission-catalog';
 
 export interface ParsedScope {

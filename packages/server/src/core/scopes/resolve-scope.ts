@@ -1,5 +1,7 @@
 import { InvalidScopeError } from '../errors';
-import type { Market, MarketDirectory, Mode } from '../ports';
+import type { Market } from '../model/market';
+import type { Mode } from '../model/mode';
+import type { MarketDirectory } from '../ports/market-directory';
 import type { ParsedScope } from './parse-scope';
 
 export interface ScopeContext {

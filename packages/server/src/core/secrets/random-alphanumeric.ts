@@ -1,4 +1,4 @@
-import type { Random } from '../ports';
+import type { Random } from '../ports/random';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 

@@ -1,4 +1,7 @@
-import type { ClientKind, Market, Mode } from '../ports';
+import type { ClientKind } from '../model/client';
+import type { Market } from '../model/market';
+import type { Mode } from '../model/mode';
+import type { Owner } from '../model/owner';
 
 export interface AccessTokenSubject {
   readonly issuer: string;
@@ -14,7 +17,7 @@ export interface AccessTokenSubject {
   readonly store?: { readonly id: string; readonly slug: string };
   readonly stores?: readonly { readonly id: string; readonly slug: string }[];
   readonly market?: Market;
-  readonly owner?: { readonly type: 'customer' | 'user'; readonly id: string };
+  readonly owner?: Owner;
   readonly grantId?: string;
   readonly customClaim?: Record<string, unknown>;
 }

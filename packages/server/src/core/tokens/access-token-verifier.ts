@@ -1,7 +1,7 @@
 import { errors, type JWSHeaderParameters, type JWTPayload, jwtVerify } from 'jose';
 import { InvalidTokenError } from '../errors';
 import type { KeyRing } from '../keys/key-ring';
-import type { Clock } from '../ports';
+import type { Clock } from '../ports/clock';
 import { API_KEY_TYP } from './api-key-issuer';
 import { isApiKey } from './api-key-typ';
 

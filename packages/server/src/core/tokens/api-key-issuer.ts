@@ -1,5 +1,6 @@
 import type { ActiveSigningKey, KeyRing } from '../keys/key-ring';
-import type { Clock, Random } from '../ports';
+import type { Clock } from '../ports/clock';
+import type { Random } from '../ports/random';
 import { type AccessTokenSubject, accessTokenClaims } from './access-token-claims';
 import { signJwt } from './sign-jwt';
 

@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { InvalidClientError } from '../errors';
-import type { OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
 import { isApiKey } from './api-key-typ';
 import { isTokenLive } from './token-liveness';
 import { looksLikeJwt, type TokenServices } from './token-services';

@@ -1,4 +1,4 @@
-import type { ClientKind } from '../ports';
+import type { ClientKind } from '../model/client';
 
 /** SPEC §3: 4 h for sales channels, 2 h for the other kinds, unless the credential sets its own. */
 export function accessTokenLifetime(kind: ClientKind, credentialExpiresIn: number | null): number {

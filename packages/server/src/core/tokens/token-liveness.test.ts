@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Grant } from '../grants/grant-store';
-import type { OAuthClient } from '../ports';
+import type { OAuthClient } from '../model/client';
+import type { Grant } from '../model/grant';
 import { type LivenessSources, tokenDeadReason } from './token-liveness';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);

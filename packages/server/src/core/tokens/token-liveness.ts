@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
-import type { Grant } from '../grants/grant-store';
-import type { ClientDirectory, Clock } from '../ports';
+import type { Grant } from '../model/grant';
+import type { ClientDirectory } from '../ports/client-directory';
+import type { Clock } from '../ports/clock';
 import { tokenStoreIds } from './token-store-ids';
 
 /** What liveness is read from: the denylist, the grants and the clients, all as this instance sees them now. */

@@ -1,6 +1,7 @@
 import type { ChangeHub } from '../change-hub';
-import type { GrantStore } from '../grants/grant-store';
-import type { ClientDirectory, Clock } from '../ports';
+import type { ClientDirectory } from '../ports/client-directory';
+import type { Clock } from '../ports/clock';
+import type { GrantStore } from '../ports/grant-store';
 import type { SecretHasher } from '../secrets/secret-hasher';
 import type { AccessTokenVerifier } from './access-token-verifier';
 

@@ -16,7 +16,7 @@ const references = [
  * as its own statement and checks a NO ACTION reference at that statement's end, before the sibling
  * cascade has removed the referencing rows (the price list goes before the market that uses it), so
  * the store's delete failed. Made DEFERRABLE (still checked immediately by default), a store's delete
- * can defer them to commit (storage/provisioning-repository.ts). SQLite checks at the end of the
+ * can defer them to commit (adapters/sql/provisioning-repository.ts). SQLite checks at the end of the
  * outer statement already and needs nothing.
  */
 export function deferrableReferences(dialect: Dialect): Migration {

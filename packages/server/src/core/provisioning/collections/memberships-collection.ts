@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import type { Role } from '../../model/role';
 import type { CollectionDefinition } from '../collection-definition';
 import { idField } from '../field-schemas';
 import { checkOwnerRoleChange, checkStoreKeepsAnOwner } from '../owner-role-rule';
-
-type Role = 'owner' | 'admin' | 'member';
 
 const role = z.enum(['owner', 'admin', 'member'], { error: 'must be "owner", "admin" or "member"' });
 

@@ -1,28 +1,8 @@
-import type { AuditActor } from '../audit/audit-actor';
-import type { ClientKind, Mode } from '../ports';
-import type { GrantRevoker } from './revoke-grant';
-
-/** Who a grant acts for. */
-export interface Owner {
-  readonly type: 'customer' | 'user';
-  readonly id: string;
-}
-
-/** One authorization (SPEC §1): who, which client, which stores, which scopes. */
-export interface Grant {
-  readonly id: string;
-  readonly clientId: string;
-  readonly clientRecordId: string;
-  readonly clientKind: ClientKind;
-  readonly mode: Mode;
-  readonly owner: Owner | null;
-  readonly storeIds: readonly string[];
-  readonly scope: string;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly revokedAt: number | null;
-}
-
+import type { AuditActor } from '../model/audit-actor';
+import type { Grant } from '../model/grant';
+import type { Mode } from '../model/mode';
+import type { Owner } from '../model/owner';
+import type { GrantRevoker } from './grant-revoker';
 export interface NewRefreshToken {
   readonly id: string;
   readonly tokenHash: string;
@@ -46,21 +26,6 @@ export interface StoredRefreshToken {
 
 export type RotationOutcome = 'rotated' | 'already_used' | 'grant_inactive';
 
-/** What revokes a grant (SPEC §1); recorded on the grant. */
-export type RevocationReason =
-  | 'revoked_by_client'
-  | 'revoked_by_admin'
-  | 'refresh_token_reuse'
-  | 'code_replay'
-  | 'rule_failed_on_refresh'
-  | 'client_deleted'
-  | 'owner_deleted'
-  | 'password_changed'
-  | 'role_lost'
-  | 'user_revoked'
-  | 'key_compromised'
-  | 'secret_compromised';
-
 /** An access token being denylisted (RFC 7009), with what its audit entry needs. */
 export interface AccessTokenRevocation {
   readonly jti: string;
@@ -73,7 +38,7 @@ export interface AccessTokenRevocation {
   readonly at: number;
 }
 
-/** Grants, refresh tokens, the access-token denylist and used assertions. storage/grant-repository.ts. */
+/** Grants, refresh tokens, the access-token denylist and used assertions. adapters/sql/grant-repository.ts. */
 export interface GrantStore extends GrantRevoker {
   /** The grant, its stores, (optionally) its first refresh token and its audit entries, in one transaction. */
   create(grant: Grant, refresh: NewRefreshToken | null, actor: AuditActor): Promise<void>;

@@ -1,33 +1,5 @@
-import type { Mode } from '../ports';
+import type { AuditLogQuery } from '../model/audit-log';
 import { RecordValidationError, type ValidationProblem } from '../record-errors';
-
-/** A page of a store's audit log, newest first (SPEC §5 `GET /stores/{id}/audit_entries`). */
-export interface AuditLogQuery {
-  /** 1–100, default 25. */
-  readonly size: number;
-  /** The cursor of the last entry of the previous page: entries older than it. */
-  readonly after: number | undefined;
-  readonly actor: string | undefined;
-  readonly action: string | undefined;
-}
-
-/** Which entries of the store an actor sees: a store-bound token those of its own mode and the mode-less ones. */
-export interface AuditLogView {
-  readonly storeId: string;
-  readonly mode?: Mode;
-}
-
-/** An audit entry as the provisioning API shows it: wire names, the id as a string (it is the cursor). */
-export interface AuditEntryRecord {
-  readonly id: string;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly target_type: string;
-  readonly target_id: string;
-  readonly mode: Mode | null;
-  readonly details: Record<string, unknown>;
-}
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;

@@ -1,4 +1,4 @@
-import type { Mode } from '../ports';
+import type { Mode } from './mode';
 
 /** One line of a store's audit log (SPEC §5): every write, authorization and revocation, by any path. */
 export interface AuditEntry {

@@ -1,10 +1,10 @@
-import { clientActor } from '../audit/audit-actor';
 import { UnauthorizedClientError } from '../errors';
-import { revokeGrant } from '../grants/revoke-grant';
-import type { OAuthClient } from '../ports';
-import { isApiKey } from './api-key-typ';
-import { looksLikeJwt, type TokenServices } from './token-services';
-import { tokenStoreIds } from './token-store-ids';
+import { clientActor } from '../model/audit-actor';
+import type { OAuthClient } from '../model/client';
+import { isApiKey } from '../tokens/api-key-typ';
+import { looksLikeJwt, type TokenServices } from '../tokens/token-services';
+import { tokenStoreIds } from '../tokens/token-store-ids';
+import { revokeGrant } from './revoke-grant';
 
 const notYours = () => new UnauthorizedClientError('The token was not issued to this client', 403);
 

@@ -1,3 +1,4 @@
+import type { Owner } from './owner';
 /**
  * How the audit log names who did something (SPEC §5 audit log): the admin token, the server itself,
  * an OAuth client, or a person: `admin`, `system`, `cli`, `client:<client id>`, `user:<id>`,
@@ -7,5 +8,4 @@ export type AuditActor = string;
 
 export const clientActor = (clientId: string): AuditActor => `client:${clientId}`;
 
-export const personActor = (person: { readonly type: 'user' | 'customer'; readonly id: string }): AuditActor =>
-  person.type === 'user' ? `user:${person.id}` : `customer:${person.id}`;
+export const personActor = (person: Owner): AuditActor => (person.type === 'user' ? `user:${person.id}` : `customer:${person.id}`);

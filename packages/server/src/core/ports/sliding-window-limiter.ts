@@ -1,8 +1,8 @@
 /**
  * A sliding-window counter (SPEC §3 "at most N requests in any sliding 60 s"): a key holds the
  * times of its counted hits; a hit is allowed while fewer than `limit` of them lie in the last
- * `windowMs`. Implemented in memory (core/rate-limit/memory-sliding-window.ts, one instance) and on
- * Redis (storage/redis-sliding-window.ts, shared across instances); test/rate-limit-contract.ts
+ * `windowMs`. Implemented in memory (adapters/memory/memory-sliding-window.ts, one instance) and on
+ * Redis (adapters/redis/redis-sliding-window.ts, shared across instances); test/rate-limit-contract.ts
  * holds both to the same behaviour.
  *
  * Only allowed hits are counted. A client that keeps hammering while refused is refused until its

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { clientActor, personActor } from '../audit/audit-actor';
-import type { Grant } from '../grants/grant-store';
-import { mayRefresh, newGrant, newRefreshToken } from '../grants/issue-owner-tokens';
-import { ownerScopeContext } from '../grants/owner-scope-context';
-import { revokeGrant } from '../grants/revoke-grant';
-import type { OAuthClient } from '../ports';
-import type { AuthorizeServices } from './authorize-services';
-import type { StoreSummary } from './store-directory';
+import { clientActor, personActor } from '../model/audit-actor';
+import type { OAuthClient } from '../model/client';
+import type { Grant } from '../model/grant';
+import type { StoreSummary } from '../model/store-summary';
+import type { GrantServices as AuthorizeServices } from './grant-services';
+import { mayRefresh, newGrant, newRefreshToken } from './issue-owner-tokens';
+import { ownerScopeContext } from './owner-scope-context';
+import { revokeGrant } from './revoke-grant';
 
 /** Why a code was refused: `expired` is told apart only by the app exchange (SPEC §3). */
 export class CodeRedemptionError extends Error {

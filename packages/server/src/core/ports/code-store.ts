@@ -1,6 +1,7 @@
-import type { AuditActor } from '../audit/audit-actor';
-import type { Grant, NewRefreshToken, Owner } from '../grants/grant-store';
-
+import type { AuditActor } from '../model/audit-actor';
+import type { Grant } from '../model/grant';
+import type { Owner } from '../model/owner';
+import type { NewRefreshToken } from './grant-store';
 /** An authorization code as stored (by its keyed hash): what it was issued for and to whom. */
 export interface StoredCode {
   readonly clientId: string;
@@ -19,7 +20,7 @@ export interface StoredCode {
 
 export type RedemptionOutcome = 'redeemed' | 'already_used';
 
-/** storage/code-repository.ts */
+/** adapters/sql/code-repository.ts */
 export interface CodeStore {
   save(codeHash: string, code: StoredCode): Promise<void>;
   find(codeHash: string): Promise<StoredCode | undefined>;

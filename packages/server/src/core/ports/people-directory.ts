@@ -1,22 +1,8 @@
-import type { Mode } from '../ports';
-
-export interface Customer {
-  readonly id: string;
-  readonly email: string;
-  readonly passwordHash: string;
-  readonly customerGroupId: string | null;
-}
-
-export type Role = 'owner' | 'admin' | 'member';
-
-export interface StaffUser {
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly passwordHash: string;
-}
-
-/** Shoppers and staff as the grants see them. storage/people-directory-repository.ts. */
+import type { Customer } from '../model/customer';
+import type { Mode } from '../model/mode';
+import type { Role } from '../model/role';
+import type { StaffUser } from '../model/staff-user';
+/** Shoppers and staff as the grants see them. adapters/sql/people-directory-repository.ts. */
 export interface PeopleDirectory {
   findCustomerByEmail(storeId: string, mode: Mode, email: string): Promise<Customer | undefined>;
   findCustomer(storeId: string, mode: Mode, id: string): Promise<Customer | undefined>;

@@ -1,10 +1,10 @@
-import type { AuditEntry } from '../audit/audit-entry';
-import type { AuditEntryRecord, AuditLogQuery, AuditLogView } from '../audit/audit-log-query';
-import type { GrantRevocation, GrantSelector } from '../grants/revoke-grant';
-import type { ClientKind } from '../ports';
-import type { CollectionName } from './collection-definition';
-
-export type Mode = 'test' | 'live';
+import type { AuditEntry } from '../model/audit-entry';
+import type { AuditEntryRecord, AuditLogQuery, AuditLogView } from '../model/audit-log';
+import type { ClientKind } from '../model/client';
+import type { CollectionName } from '../model/collection-name';
+import type { GrantRevocation, GrantSelector } from '../model/grant-revocation';
+import type { Mode } from '../model/mode';
+import type { Owner, OwnerType } from '../model/owner';
 
 /**
  * A record as the provisioning API shows it: wire field names (SPEC §5 records are bare JSON objects),
@@ -40,7 +40,7 @@ export interface GrantRecord {
   readonly client_id: string;
   readonly client_kind: ClientKind;
   readonly mode: Mode;
-  readonly owner_type: 'customer' | 'user' | null;
+  readonly owner_type: OwnerType | null;
   readonly owner_id: string | null;
   /** Sorted; an app grant loses a store when its user loses owner or admin there. */
   readonly store_ids: readonly string[];
@@ -99,7 +99,7 @@ export interface ProvisioningTransaction extends ProvisioningReader {
    */
   revokeGrants(selector: GrantSelector, revocation: GrantRevocation): Promise<string[]>;
   /** Ends every sign-in session of a person (SPEC §3: a password change, a deletion). */
-  endSessionsOf(person: { readonly type: 'customer' | 'user'; readonly id: string }): Promise<void>;
+  endSessionsOf(person: Owner): Promise<void>;
   /** The `client_id`s of a store's credentials (both modes) or of a user's apps. */
   clientIdsOf(owner: { readonly storeId: string } | { readonly ownerUserId: string }): Promise<string[]>;
   /** Ids of the live grants that include `storeId`, of these client kinds, optionally only those of one user. */
@@ -111,7 +111,7 @@ export interface ProvisioningTransaction extends ProvisioningReader {
   removeStoreFromGrants(grantIds: readonly string[], storeId: string): Promise<string[]>;
 }
 
-/** Records of the provisioning API at rest. Implemented by storage/provisioning-repository.ts. */
+/** Records of the provisioning API at rest. Implemented by adapters/sql/provisioning-repository.ts. */
 export interface ProvisioningStore extends ProvisioningReader {
   /** Runs `work` in one database transaction; an error rolls everything back and is rethrown. */
   transaction<T>(work: (tx: ProvisioningTransaction) => Promise<T>): Promise<T>;
