@@ -7,6 +7,7 @@ import { sweepSessions } from './adapters/sql/sign-in-session-repository';
 import { cryptoRandom } from './adapters/system/crypto-random';
 import { systemClock } from './adapters/system/system-clock';
 import { type DemoSeed, seedDemo } from './bootstrap/seed-demo';
+import { appOptions } from './compose/app-options';
 import { type AppDependencies, composeDependencies } from './compose/compose-dependencies';
 import { rotateKeys } from './compose/rotate-keys';
 import { type Config, ConfigError, loadConfig } from './config/load-config';
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
 
 async function serve(deps: AppDependencies): Promise<void> {
   const { config } = deps;
-  const app = await buildApp(deps);
+  const app = await buildApp(appOptions(deps));
   reportBackgroundError = (err) => app.log.error({ err }, 'background error (Redis)');
   for (const warning of warnings) app.log.warn(warning);
   const demo = config.demo ? await seedDemo(deps.provisioning, deps.random, config.issuer) : null;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { cryptoRandom } from '../src/adapters/system/crypto-random';
+import { appOptions } from '../src/compose/app-options';
 import { composeDependencies } from '../src/compose/compose-dependencies';
 import { buildApp } from '../src/http/build-app';
 import { appExchangeWorld } from './support/app-exchange-world';
@@ -343,7 +344,7 @@ describe('app exchange logs (SPEC §3, §9)', () => {
     const storage = await openTestStorage('sqlite');
     const clock = new TestClock();
     const deps = await composeDependencies(testConfig({ COUNTERSIGN_LOG_LEVEL: 'debug' }), storage, clock, cryptoRandom);
-    const app = await buildApp(deps, { logger: { stream: { write: (line: string) => void lines.push(line) } } });
+    const app = await buildApp(appOptions(deps), { logger: { stream: { write: (line: string) => void lines.push(line) } } });
     try {
       const w = await appExchangeWorld({ app, deps, clock, close: async () => {} });
       const code = await w.code(w.app, { challenge: true });

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { connectRedisChangeChannel } from '../src/adapters/redis/redis-change-channel';
 import type { Storage } from '../src/adapters/sql/open-storage';
 import { cryptoRandom } from '../src/adapters/system/crypto-random';
+import { appOptions } from '../src/compose/app-options';
 import { type AppDependencies, composeDependencies } from '../src/compose/compose-dependencies';
 import { ChangeHub } from '../src/core/change-hub';
 import type { RecordChange } from '../src/core/model/record-change';
@@ -55,7 +56,7 @@ describe('the change channel between instances (SPEC §4, Redis pub/sub)', { ski
       const config = testConfig({ REDIS_URL: TEST_REDIS_URL, COUNTERSIGN_CLIENT_CACHE_TTL: '300' });
       for (let i = 0; i < 2; i++) {
         const deps = await composeDependencies(config, storage, new TestClock(), cryptoRandom);
-        instances.push({ deps, app: await buildApp(deps, { logger: false }) });
+        instances.push({ deps, app: await buildApp(appOptions(deps), { logger: false }) });
       }
     });
     after(async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { clientAddress, normalizeAddress, rateLimitKey, TrustedProxyListError, trustedProxies } from '../src/http/client-address';
+import { normalizeAddress, TrustedProxyListError, trustedProxies } from '../src/config/trusted-proxies';
+import { clientAddress, rateLimitKey } from '../src/http/client-address';
 
 describe('client address (SPEC §3: X-Forwarded-For only from trusted proxies)', () => {
   const proxies = trustedProxies(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::ffff:172.16.0.0/108']);

@@ -5,7 +5,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { grantRepository } from '../src/adapters/sql/grant-repository';
 import type { RecordChange } from '../src/core/model/record-change';
 import type { StoreActor } from '../src/core/provisioning/provisioning-actor';
-import { mapError } from '../src/http/error-mapper';
+import { errorHandler } from '../src/http/errors/error-handler';
+import { authenticateProvisioning } from '../src/http/provisioning-auth';
 import { provisioningRoutes } from '../src/http/provisioning-routes';
 import { startTestApp, type TestApp } from './support/test-app';
 import { TEST_ADMIN_TOKEN } from './support/test-config';
@@ -120,8 +121,11 @@ for (const dialect of await testDialects()) {
       t = await startTestApp({ dialect });
       t.deps.changes.subscribe((c) => changes.push(c));
       app = Fastify({ logger: false });
-      app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
-      await app.register(provisioningRoutes, { deps: t.deps, verifyStoreToken: async (token) => actors.get(token) ?? null });
+      app.setErrorHandler(errorHandler({ issuer: 'http://127.0.0.1:4000', unroutedWire: () => 'jsonapi' }));
+      await app.register(provisioningRoutes, {
+        service: t.deps.provisioning,
+        authenticate: (header) => authenticateProvisioning(header, TEST_ADMIN_TOKEN, async (token) => actors.get(token) ?? null),
+      });
       await app.ready();
 
       storeA = (await create('/stores', { slug: 'a', name: 'A', currency: 'EUR' })).id;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cryptoRandom } from '../src/adapters/system/crypto-random';
+import { appOptions } from '../src/compose/app-options';
 import { composeDependencies } from '../src/compose/compose-dependencies';
 import { buildApp } from '../src/http/build-app';
 import { Fixtures } from './support/fixtures';
@@ -17,7 +18,7 @@ describe('logs (SPEC §9: JSON with request ids, no secret, code, token, passwor
   before(async () => {
     const storage = await openTestStorage('sqlite');
     const deps = await composeDependencies(testConfig({ COUNTERSIGN_LOG_LEVEL: 'debug' }), storage, new TestClock(), cryptoRandom);
-    app = await buildApp(deps, { logger: { stream: { write: (line: string) => void lines.push(line) } } });
+    app = await buildApp(appOptions(deps), { logger: { stream: { write: (line: string) => void lines.push(line) } } });
     const f = new Fixtures(storage.db, deps.secretHasher);
     integration = await f.credential((await f.store()).id, 'test', 'integration');
     close = async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { StoreActor } from '../src/core/provisioning/provisioning-actor';
-import { mapError } from '../src/http/error-mapper';
+import { errorHandler } from '../src/http/errors/error-handler';
 import { authenticateProvisioning } from '../src/http/provisioning-auth';
 import { provisioningRoutes } from '../src/http/provisioning-routes';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -32,8 +32,11 @@ describe('provisioning as a store-bound actor', () => {
   before(async () => {
     t = await startTestApp();
     app = Fastify({ logger: false });
-    app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
-    await app.register(provisioningRoutes, { deps: t.deps, verifyStoreToken: async (token) => actors.get(token) ?? null });
+    app.setErrorHandler(errorHandler({ issuer: 'http://127.0.0.1:4000', unroutedWire: () => 'jsonapi' }));
+    await app.register(provisioningRoutes, {
+      service: t.deps.provisioning,
+      authenticate: (header) => authenticateProvisioning(header, TEST_ADMIN_TOKEN, async (token) => actors.get(token) ?? null),
+    });
     await app.ready();
     own = (await admin('/stores', { slug: 'own', name: 'Own', currency: 'EUR' })).id;
     other = (await admin('/stores', { slug: 'other', name: 'Other', currency: 'EUR' })).id;
@@ -160,8 +163,11 @@ describe('test mode never reaches the records it shares with live mode', () => {
   before(async () => {
     t = await startTestApp();
     app = Fastify({ logger: false });
-    app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
-    await app.register(provisioningRoutes, { deps: t.deps, verifyStoreToken: async (token) => actors.get(token) ?? null });
+    app.setErrorHandler(errorHandler({ issuer: 'http://127.0.0.1:4000', unroutedWire: () => 'jsonapi' }));
+    await app.register(provisioningRoutes, {
+      service: t.deps.provisioning,
+      authenticate: (header) => authenticateProvisioning(header, TEST_ADMIN_TOKEN, async (token) => actors.get(token) ?? null),
+    });
     await app.ready();
     store = (await admin('/stores', { slug: 'shared', name: 'Shared', currency: 'EUR' })).id;
     actors.set('test', { kind: 'store', storeId: store, mode: 'test', clientId: 'client-test' });
@@ -238,8 +244,11 @@ describe('the owner role', () => {
   before(async () => {
     t = await startTestApp();
     app = Fastify({ logger: false });
-    app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
-    await app.register(provisioningRoutes, { deps: t.deps, verifyStoreToken: async (token) => actors.get(token) ?? null });
+    app.setErrorHandler(errorHandler({ issuer: 'http://127.0.0.1:4000', unroutedWire: () => 'jsonapi' }));
+    await app.register(provisioningRoutes, {
+      service: t.deps.provisioning,
+      authenticate: (header) => authenticateProvisioning(header, TEST_ADMIN_TOKEN, async (token) => actors.get(token) ?? null),
+    });
     await app.ready();
     store = (await admin('/stores', { slug: 'owned', name: 'Owned', currency: 'EUR' })).id;
     ownerUser = (await admin('/users', { email: 'owner@example.com', password: 'correct horse', name: 'Owner' })).id;

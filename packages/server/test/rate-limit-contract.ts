@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { TooManyRequestsError } from '../src/core/errors';
+import { TooManyRequestsError } from '../src/core/errors/oauth-errors';
 import type { Clock } from '../src/core/ports/clock';
 import type { SlidingWindowLimiter } from '../src/core/ports/sliding-window-limiter';
 import { FailedAttemptGuard } from '../src/core/rate-limit/failed-attempt-guard';

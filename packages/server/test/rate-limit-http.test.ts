@@ -3,7 +3,8 @@ import { after, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createRateLimiting, type RateLimiting } from '../src/compose/rate-limiting';
 import type { Config } from '../src/config/load-config';
-import { mapError } from '../src/http/error-mapper';
+import { rateLimitKey, requestClientAddress } from '../src/http/client-address';
+import { errorHandler } from '../src/http/errors/error-handler';
 import { registerFormBodyParser } from '../src/http/form-body-parser';
 import { tokenRateLimit } from '../src/http/token-rate-limit';
 import { deleteKeys, redisReachable, TEST_REDIS_URL, testKeyPrefix } from './support/redis-reachable';
@@ -20,9 +21,14 @@ const PROXY = '10.0.0.1';
 async function tokenEndpointApp(limiting: RateLimiting, config: Config): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   registerFormBodyParser(app);
-  app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
+  app.setErrorHandler(errorHandler({ issuer: 'http://127.0.0.1:4000', unroutedWire: () => 'jsonapi' }));
   await app.register(async (scope) => {
-    scope.addHook('onRequest', tokenRateLimit(limiting.tokenLimiter, config));
+    scope.addHook(
+      'onRequest',
+      tokenRateLimit(limiting.tokenLimiter, config.tokenRateLimit, (request) =>
+        rateLimitKey(requestClientAddress(request, config.trustedProxies)),
+      ),
+    );
     for (const path of ['/oauth/token', '/oauth2-token']) {
       scope.options(path, async (_request, reply) => reply.code(204).send());
       scope.post(path, { config: { wire: 'oauth' } }, async () => ({ access_token: 'x', token_type: 'Bearer' }));

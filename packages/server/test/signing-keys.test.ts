@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { cryptoRandom } from '../src/adapters/system/crypto-random';
+import { appOptions } from '../src/compose/app-options';
 import { composeDependencies } from '../src/compose/compose-dependencies';
 import { rotateKeys } from '../src/compose/rotate-keys';
-import { RecordConflictError } from '../src/core/record-errors';
+import { RecordConflictError } from '../src/core/errors/record-errors';
 import { buildApp } from '../src/http/build-app';
 import { Fixtures } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -179,7 +180,7 @@ describe('COUNTERSIGN_SIGNING_ALG', () => {
       assert.equal(deps.keyRing.current().alg, 'ES256');
       await rotateKeys(deps, false, 'test');
       assert.equal(deps.keyRing.current().alg, 'EdDSA');
-      const app = await buildApp(deps, { logger: false });
+      const app = await buildApp(appOptions(deps), { logger: false });
       await app.close();
     } finally {
       await storage.close();

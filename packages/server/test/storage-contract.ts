@@ -6,12 +6,12 @@ import { provisioningRepository } from '../src/adapters/sql/provisioning-reposit
 import { signingKeyRepository } from '../src/adapters/sql/signing-key-repository';
 import { cryptoRandom } from '../src/adapters/system/crypto-random';
 import { ChangeHub } from '../src/core/change-hub';
+import { RecordConflictError, RecordNotFoundError, RecordValidationError } from '../src/core/errors/record-errors';
 import type { RecordChange } from '../src/core/model/record-change';
 import type { ProvisioningStore } from '../src/core/ports/provisioning-store';
 import type { StoredSigningKey } from '../src/core/ports/signing-key-store';
 import type { ProvisioningActor } from '../src/core/provisioning/provisioning-actor';
 import { ProvisioningService } from '../src/core/provisioning/provisioning-service';
-import { RecordConflictError, RecordNotFoundError, RecordValidationError } from '../src/core/record-errors';
 import { SecretHasher } from '../src/core/secrets/secret-hasher';
 import { TestClock } from './support/test-clock';
 

@@ -1,7 +1,7 @@
+import { RecordConflictError } from '../core/errors/record-errors';
 import type { Random } from '../core/ports/random';
 import type { SystemActor } from '../core/provisioning/provisioning-actor';
 import type { ProvisioningService } from '../core/provisioning/provisioning-service';
-import { RecordConflictError } from '../core/record-errors';
 import { randomAlphanumeric } from '../core/secrets/random-alphanumeric';
 
 /** What main.ts prints after seeding, so that a newcomer can get a token at once. */

@@ -1,5 +1,6 @@
 import type { SigningAlgorithm } from '../core/model/signing-algorithm';
 import { type SettingName, settings } from './config-schema';
+import { type TrustedProxies, TrustedProxyListError, trustedProxies as trustedProxiesFrom } from './trusted-proxies';
 
 export interface Config {
   readonly host: string;
@@ -20,7 +21,8 @@ export interface Config {
   readonly secretOverlap: number;
   readonly tokenRateLimit: number;
   readonly failedAttemptLimit: number;
-  readonly trustedProxies: readonly string[];
+  /** COUNTERSIGN_TRUSTED_PROXIES, parsed and validated. */
+  readonly trustedProxies: TrustedProxies;
   readonly backofficePrefix: string;
   readonly clientCacheTtl: number;
   readonly demo: boolean;
@@ -87,6 +89,13 @@ export function loadConfig(
     if (keyEncryptionKey === undefined && !reported('COUNTERSIGN_KEY_ENCRYPTION_KEY'))
       problems.push('COUNTERSIGN_KEY_ENCRYPTION_KEY: must be set in production');
   }
+  let trustedProxies = trustedProxiesFrom([]);
+  try {
+    trustedProxies = trustedProxiesFrom((values.COUNTERSIGN_TRUSTED_PROXIES as string | undefined)?.split(',') ?? []);
+  } catch (error) {
+    if (!(error instanceof TrustedProxyListError)) throw error;
+    problems.push(error.message);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   if (adminToken === undefined) {
@@ -117,12 +126,7 @@ export function loadConfig(
     secretOverlap: values.COUNTERSIGN_SECRET_OVERLAP as number,
     tokenRateLimit: values.COUNTERSIGN_TOKEN_RATE_LIMIT as number,
     failedAttemptLimit: values.COUNTERSIGN_FAILED_ATTEMPT_LIMIT as number,
-    trustedProxies: Object.freeze(
-      (values.COUNTERSIGN_TRUSTED_PROXIES as string)
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
+    trustedProxies,
     backofficePrefix: values.COUNTERSIGN_BACKOFFICE_PREFIX as string,
     clientCacheTtl: values.COUNTERSIGN_CLIENT_CACHE_TTL as number,
     // SPEC §9: no demo store in production unless asked for explicitly.

@@ -1,12 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { AppDependencies } from '../compose/compose-dependencies';
-import { type AppExchangeServices, exchangeAppCode } from '../core/authorize/exchange-app-code';
-import { ApiKeyIssuer } from '../core/tokens/api-key-issuer';
-import { rateLimitKey, requestClientAddress, trustedProxies } from './client-address';
-import { noStore } from './no-store';
+import type { AppExchangeRequest } from '../core/authorize/exchange-app-code';
+import { oauthNoStore } from './no-store';
 
 /**
- * The route's path; error-mapper.ts answers every error on it in the exchange's envelope. A wildcard,
+ * The route's path; every error on it is answered in the exchange's envelope (`wire: 'exchange'`). A wildcard,
  * not `/oauth2/:appId/exchange/:code`: the router refuses parameters longer than `maxParamLength`
  * with a 414 of its own that echoes the path (code included), where SPEC §3 wants `app_not_found`
  * for an app id of any form and `invalid_code` for any code.
@@ -14,12 +11,11 @@ import { noStore } from './no-store';
 export const APP_EXCHANGE_PATH = '/oauth2/*';
 
 /**
- * Whether error-mapper.ts should answer in the exchange's envelope: the route's own errors, and the
- * router's (a malformed percent-escape never reaches a route) for a path of the exchange's shape.
+ * Whether a URL no route matched (a malformed percent-escape never reaches a route) has the
+ * exchange's shape, so that the router's error is answered in the exchange's envelope too.
  */
-export function isAppExchangeRequest(request: FastifyRequest): boolean {
-  const route = request.routeOptions.url;
-  return route === APP_EXCHANGE_PATH || (route === undefined && exchangeSegments(request.url) !== undefined);
+export function isAppExchangePath(url: string): boolean {
+  return exchangeSegments(url) !== undefined;
 }
 
 /** `/oauth2/{appId}/exchange/{code}` → its two segments, percent-decoded (kept raw when malformed). */
@@ -37,6 +33,13 @@ function decodeSegment(segment: string): string {
   }
 }
 
+export interface AppExchangeRoutesOptions {
+  /** core/authorize/exchange-app-code.ts, bound. */
+  exchange(request: AppExchangeRequest): Promise<string>;
+  /** `rateLimitKey(clientAddress)` of a request: failures count per app and address. */
+  addressKey(request: FastifyRequest): string;
+}
+
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
@@ -48,33 +51,24 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
  * `{success, message, code, data}` with `Cache-Control: no-store` and no CORS headers (server side
  * only). The path's code is logged as `:code` (log-redaction.ts).
  */
-export const appExchangeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = async (app, { deps }) => {
-  const services: AppExchangeServices = {
-    ...deps.grants,
-    apiKeys: new ApiKeyIssuer(deps.keyRing, deps.clock, deps.random),
-  };
-  const trusted = trustedProxies(deps.config.trustedProxies);
-
+export const appExchangeRoutes: FastifyPluginAsync<AppExchangeRoutesOptions> = async (app, o) => {
   app.get(
     APP_EXCHANGE_PATH,
     // No HEAD twin: a HEAD would consume the code and throw the API key away with the body.
-    { exposeHeadRoute: false },
+    { exposeHeadRoute: false, config: { wire: 'exchange' } },
     async (request, reply) => {
       const path = exchangeSegments(request.url);
       if (!path) return reply.callNotFound();
       const verifier = header(request, 'x-code-verifier');
-      const apiKey = await exchangeAppCode(
-        {
-          appId: path.appId,
-          code: path.code,
-          clientSecret: header(request, 'x-client-secret'),
-          userAgent: header(request, 'user-agent'),
-          codeVerifier: verifier === '' ? undefined : verifier,
-          addressKey: rateLimitKey(requestClientAddress(request, trusted)),
-        },
-        services,
-      );
-      return noStore(reply).send({ success: true, message: null, code: null, data: apiKey });
+      const apiKey = await o.exchange({
+        appId: path.appId,
+        code: path.code,
+        clientSecret: header(request, 'x-client-secret'),
+        userAgent: header(request, 'user-agent'),
+        codeVerifier: verifier === '' ? undefined : verifier,
+        addressKey: o.addressKey(request),
+      });
+      return oauthNoStore(reply).send({ success: true, message: null, code: null, data: apiKey });
     },
   );
 };

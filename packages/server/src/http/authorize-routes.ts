@@ -1,22 +1,47 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDependencies } from '../compose/compose-dependencies';
-import { AuthorizationPageError } from '../core/authorize/authorization-page-error';
-import { AuthorizationRedirectError, type AuthorizationRequest } from '../core/authorize/authorization-request';
+import type { AuthorizationRequest, AuthorizationTarget } from '../core/authorize/authorization-request';
 import { type AuthorizationSide, signInAudience } from '../core/authorize/authorization-side';
-import { consentSubject } from '../core/authorize/consent-subject';
-import { issueAuthorizationCode } from '../core/authorize/issue-authorization-code';
-import { type AuthorizationQuery, validateAuthorizationRequest } from '../core/authorize/validate-authorization-request';
-import { OAuthError, TooManyRequestsError } from '../core/errors';
+import type { ConsentSubject } from '../core/authorize/consent-subject';
+import type { AuthorizationQuery } from '../core/authorize/validate-authorization-request';
+import { AuthorizationPageError } from '../core/errors/authorization-page-error';
+import { AccessDeniedError, TooManyRequestsError } from '../core/errors/oauth-errors';
 import type { Owner } from '../core/model/owner';
-import { type SignedIn, SignInFailedError, signIn } from '../core/people/sign-in';
+import type { SignedIn, SignInRequest } from '../core/people/sign-in';
+import { SignInFailedError } from '../core/people/sign-in';
+import type { SignInSessions } from '../core/people/sign-in-sessions';
+import type { PeopleDirectory } from '../core/ports/people-directory';
+import type { StoreDirectory } from '../core/ports/store-directory';
 import { permissionCatalog } from '../core/scopes/permission-catalog';
 import { consentPage } from '../views/consent-page';
 import { signInPage } from '../views/sign-in-page';
-import { rateLimitKey, requestClientAddress, trustedProxies } from './client-address';
+import { authorizationResponse } from './authorization-response';
 import { sendPage } from './page-response';
 import { endSession, type PersonSession, readSession, setFlash, startSession, takeFlash } from './person-session';
+
+/** What the authorization pages need, each piece built once by the composition root. */
+export interface AuthorizeRoutesOptions {
+  readonly issuer: string;
+  /** Secure cookies in production (SPEC §7). */
+  readonly secureCookies: boolean;
+  /** Signs the session and CSRF cookies. */
+  readonly cookieSecret: string;
+  readonly backofficePrefix: string;
+  readonly stores: Pick<StoreDirectory, 'findStores'>;
+  readonly people: Pick<PeopleDirectory, 'findUser'>;
+  readonly sessions: SignInSessions;
+  /** The client and redirect URI checks (core/authorize/validate-authorization-request.ts). */
+  resolveTarget(query: AuthorizationQuery, side: AuthorizationSide): Promise<AuthorizationTarget>;
+  /** The checks after them, whose errors redirect back to the client. */
+  validate(target: AuthorizationTarget, query: AuthorizationQuery): Promise<AuthorizationRequest>;
+  signIn(request: SignInRequest): Promise<SignedIn>;
+  consentSubject(request: AuthorizationRequest, owner: Owner, chosenStoreIds?: readonly string[]): Promise<ConsentSubject>;
+  reusableConsent(request: AuthorizationRequest, subject: ConsentSubject): Promise<ConsentSubject | undefined>;
+  issueCode(request: AuthorizationRequest, subject: ConsentSubject): Promise<string>;
+  /** `rateLimitKey(clientAddress)` of a request: sign-in failures count per address. */
+  addressKey(request: FastifyRequest): string;
+}
 
 /** The authorization request's own parameters, carried through the sign-in and consent forms. */
 const REQUEST_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const;
@@ -24,40 +49,40 @@ const SIDES: readonly AuthorizationSide[] = ['any', 'storefront', 'backoffice'];
 const descriptions = new Map<string, string>(permissionCatalog.map((p) => [p.scope, p.description]));
 
 /**
- * The browser side of SPEC §3: the authorization endpoint and its aliases, the sign-in form and the
- * consent form. Every check of the request runs before sign-in, and again on each form post (the
- * request travels in the forms and is never trusted from them). Errors become pages or redirects in
- * http/error-mapper.ts (`wire: 'page'`).
+ * The browser side of SPEC §3: the authorization endpoint and its aliases, the sign-in form, the
+ * consent form and sign-out. Every check of the request runs before sign-in, and again on each form
+ * post (the request travels in the forms and is never trusted from them). Once the client and its
+ * redirect URI are known good, `request.authorizationTarget` is set, and from then on an error RFC
+ * 6749 §4.1.2.1 lets us report is redirected back to the client (http/errors/render-page-error.ts).
  */
-export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = async (app, { deps }) => {
+export const authorizeRoutes: FastifyPluginAsync<AuthorizeRoutesOptions> = async (app, o) => {
   // Signed cookies (sessions, the CSRF secret) under a key derived from the key-encryption key. Scoped
   // to these pages: the token endpoint and the APIs never parse or set a cookie.
-  await app.register(fastifyCookie, { secret: deps.cookieSecret });
+  await app.register(fastifyCookie, { secret: o.cookieSecret });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'cs_csrf',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: deps.config.env === 'production' },
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: o.secureCookies },
   });
-  const services = deps.grants;
-  const issuer = deps.config.issuer;
-  const secure = deps.config.env === 'production';
-  const trusted = trustedProxies(deps.config.trustedProxies);
+  app.decorateRequest('authorizationTarget', undefined);
+  const secure = o.secureCookies;
   const paths: Record<AuthorizationSide, readonly string[]> = {
     any: ['/oauth/authorize', '/auth/authorize'],
     storefront: ['/oauth2-token/authorize'],
-    backoffice: [`/${deps.config.backofficePrefix}/oauth2-token/authorize`],
+    backoffice: [`/${o.backofficePrefix}/oauth2-token/authorize`],
   };
   const pathOf = (side: AuthorizationSide) => paths[side][0] as string;
-  const validate = (query: AuthorizationQuery, side: AuthorizationSide) =>
-    validateAuthorizationRequest(query, side, { clients: services.clients, markets: services.markets, issuer, env: deps.config.env });
-  const toRedirect = (authz: AuthorizationRequest, error: unknown): never => {
-    if (error instanceof OAuthError) throw new AuthorizationRedirectError(authz, error.code, error.description, issuer);
-    throw error;
+
+  /** The two steps of validation, with the target recorded in between (redirectable errors from then on). */
+  const validate = async (request: FastifyRequest, query: AuthorizationQuery, side: AuthorizationSide) => {
+    const target = await o.resolveTarget(query, side);
+    request.authorizationTarget = target;
+    return o.validate(target, query);
   };
   const sessionFor = async (request: FastifyRequest, authz: AuthorizationRequest): Promise<PersonSession | undefined> => {
-    if (signInAudience(authz.client.kind) === 'staff') return readSession(request, deps.sessions, { type: 'user' });
+    if (signInAudience(authz.client.kind) === 'staff') return readSession(request, o.sessions, { type: 'user' });
     const store = authz.client.store;
-    return store ? readSession(request, deps.sessions, { type: 'customer', storeId: store.id, mode: authz.client.mode }) : undefined;
+    return store ? readSession(request, o.sessions, { type: 'customer', storeId: store.id, mode: authz.client.mode }) : undefined;
   };
   const requestFields = (query: AuthorizationQuery, side: AuthorizationSide): Record<string, string> => {
     const fields: Record<string, string> = { side };
@@ -71,12 +96,14 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
     const { side: _side, ...params } = requestFields(query, side);
     return `${pathOf(side)}?${new URLSearchParams(params).toString()}`;
   };
+  const approve = async (reply: FastifyReply, authz: AuthorizationRequest, subject: ConsentSubject) =>
+    reply.redirect(authorizationResponse(authz, { code: await o.issueCode(authz, subject) }, o.issuer), 303);
 
   for (const side of SIDES) {
     for (const path of paths[side]) {
       app.get(path, { config: { wire: 'page' } }, async (request, reply) => {
         const query = singleValued(request.query);
-        const authz = await validate(query, side);
+        const authz = await validate(request, query, side);
         const person = await sessionFor(request, authz);
         if (!person) return showSignIn(request, reply, authz, authorizeUrl(query, side));
         return consentOrSkip(reply, authz, person, requestFields(query, side), authorizeUrl(query, side));
@@ -86,9 +113,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
 
   async function showSignIn(request: FastifyRequest, reply: FastifyReply, authz: AuthorizationRequest, returnTo: string) {
     const audience = signInAudience(authz.client.kind);
-    const storeName = authz.client.store
-      ? ((await services.stores.findStores([authz.client.store.id]))[0]?.name ?? authz.client.store.slug)
-      : '';
+    const storeName = authz.client.store ? ((await o.stores.findStores([authz.client.store.id]))[0]?.name ?? authz.client.store.slug) : '';
     const error = takeFlash(request, reply);
     const csrfToken = reply.generateCsrf();
     return sendPage(reply, 200, (nonce) =>
@@ -103,24 +128,10 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
     fields: Record<string, string>,
     returnTo: string,
   ) {
-    const owner: Owner = { type: person.type, id: person.id };
-    const subject = await consentSubject(authz, owner, services).catch((error) => toRedirect(authz, error));
-    // SPEC §3: consent may be skipped for a confidential client already approved with the same
-    // scope and stores, never for a public one.
-    if (authz.client.confidential) {
-      const managed = subject.stores.map((s) => s.id);
-      const previous = await services.grants.liveGrantStoreSets(authz.client.clientId, owner, subject.scope, services.clock.now());
-      const reusable = previous.find((set) => set.length > 0 && set.every((id) => managed.includes(id)));
-      if (reusable) {
-        const location = await issueAuthorizationCode(
-          authz,
-          { ...subject, stores: subject.stores.filter((s) => reusable.includes(s.id)) },
-          services,
-        );
-        return reply.redirect(location, 303);
-      }
-    }
-    const who = person.type === 'user' ? await services.people.findUser(person.id) : undefined;
+    const subject = await o.consentSubject(authz, { type: person.type, id: person.id });
+    const reused = await o.reusableConsent(authz, subject);
+    if (reused) return approve(reply, authz, reused);
+    const who = person.type === 'user' ? await o.people.findUser(person.id) : undefined;
     const ownerName = await ownerNameOf(authz);
     const csrfToken = reply.generateCsrf();
     return sendPage(reply, 200, (nonce) =>
@@ -140,9 +151,9 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
   }
 
   async function ownerNameOf(authz: AuthorizationRequest): Promise<string> {
-    if (authz.client.ownerUserId) return (await services.people.findUser(authz.client.ownerUserId))?.name ?? 'an unknown developer';
+    if (authz.client.ownerUserId) return (await o.people.findUser(authz.client.ownerUserId))?.name ?? 'an unknown developer';
     const store = authz.client.store;
-    return store ? ((await services.stores.findStores([store.id]))[0]?.name ?? store.slug) : '';
+    return store ? ((await o.stores.findStores([store.id]))[0]?.name ?? store.slug) : '';
   }
 
   app.post('/oauth/signin', { config: { wire: 'page' }, preHandler: app.csrfProtection }, async (request, reply) => {
@@ -150,8 +161,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
     const returnTo = body.return_to ?? '';
     const side = SIDES.find((s) => paths[s].some((p) => returnTo.startsWith(`${p}?`)));
     if (!side) throw new AuthorizationPageError('Broken sign-in form', 'The form does not say where to continue.');
-    const query = Object.fromEntries(new URL(returnTo, issuer).searchParams);
-    const authz = await validate(query, side);
+    const authz = await validate(request, Object.fromEntries(new URL(returnTo, o.issuer).searchParams), side);
     const audience = signInAudience(authz.client.kind);
     if (body.audience !== audience) throw new AuthorizationPageError('Broken sign-in form', 'The form is for another kind of account.');
     const store = authz.client.store;
@@ -159,15 +169,12 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
       throw new AuthorizationPageError('Broken sign-in form', 'The form is for another kind of account.');
     let signedIn: SignedIn;
     try {
-      signedIn = await signIn(
-        {
-          email: body.email ?? '',
-          password: body.password ?? '',
-          addressKey: rateLimitKey(requestClientAddress(request, trusted)),
-          ...(audience === 'staff' || !store ? { audience: 'staff' } : { audience: 'shopper', storeId: store.id, mode: authz.client.mode }),
-        },
-        services,
-      );
+      signedIn = await o.signIn({
+        email: body.email ?? '',
+        password: body.password ?? '',
+        addressKey: o.addressKey(request),
+        ...(audience === 'staff' || !store ? { audience: 'staff' } : { audience: 'shopper', storeId: store.id, mode: authz.client.mode }),
+      });
     } catch (error) {
       if (error instanceof TooManyRequestsError) setFlash(reply, 'throttled', secure);
       else if (error instanceof SignInFailedError) setFlash(reply, 'failed', secure);
@@ -178,7 +185,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
       signedIn.type === 'user'
         ? { type: 'user', id: signedIn.user.id }
         : { type: 'customer', id: signedIn.customer.id, storeId: store?.id ?? '', mode: authz.client.mode };
-    await startSession(reply, deps.sessions, person, secure);
+    await startSession(reply, o.sessions, person, secure);
     return reply.redirect(returnTo, 303);
   });
 
@@ -190,7 +197,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
   app.post('/oauth/signout', { config: { wire: 'page' }, preHandler: app.csrfProtection }, async (request, reply) => {
     const body = formBody(request.body);
     const type = body.session === 'shopper' ? 'customer' : 'user';
-    await endSession(request, reply, deps.sessions, type);
+    await endSession(request, reply, o.sessions, type);
     const returnTo = body.return_to ?? '';
     const local = SIDES.some((s) => paths[s].some((p) => returnTo.startsWith(`${p}?`)));
     return reply.redirect(local ? returnTo : '/', 303);
@@ -202,20 +209,17 @@ export const authorizeRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
     if (!side) throw new AuthorizationPageError('Broken consent form', 'The form does not say which sign-in it belongs to.');
     const query: Record<string, string> = {};
     for (const name of REQUEST_PARAMS) if (body[name] !== undefined) query[name] = body[name] as string;
-    const authz = await validate(query, side);
+    const authz = await validate(request, query, side);
     const person = await sessionFor(request, authz);
     if (!person) return reply.redirect(authorizeUrl(query, side), 303);
-    if (body.decision !== 'approve') throw new AuthorizationRedirectError(authz, 'access_denied', 'The user denied the request', issuer);
+    if (body.decision !== 'approve') throw new AccessDeniedError('The user denied the request');
     const chosen =
       authz.client.kind === 'app'
         ? Object.keys(body)
             .filter((k) => k.startsWith('store_') && body[k] === 'on')
             .map((k) => k.slice(6))
         : undefined;
-    const subject = await consentSubject(authz, { type: person.type, id: person.id }, services, chosen).catch((error) =>
-      toRedirect(authz, error),
-    );
-    return reply.redirect(await issueAuthorizationCode(authz, subject, services), 303);
+    return approve(reply, authz, await o.consentSubject(authz, { type: person.type, id: person.id }, chosen));
   });
 };
 

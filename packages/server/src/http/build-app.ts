@@ -1,35 +1,62 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../compose/compose-dependencies';
-import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
-import { referenceApiRoutes } from '../reference-api/reference-api-routes';
-import { appExchangeRoutes } from './app-exchange-routes';
-import { authorizeRoutes } from './authorize-routes';
+import { NotFoundError } from '../core/errors/record-errors';
+import { type ReferenceApiRoutesOptions, referenceApiRoutes } from '../reference-api/reference-api-routes';
+import { type AppExchangeRoutesOptions, appExchangeRoutes, isAppExchangePath } from './app-exchange-routes';
+import { type AuthorizeRoutesOptions, authorizeRoutes } from './authorize-routes';
 import { demoRoutes } from './demo-routes';
-import { mapError } from './error-mapper';
+import { errorHandler } from './errors/error-handler';
+import { renderJsonApiError } from './errors/render-json-api-error';
+import type { WireFormat } from './errors/wire-format';
 import { registerFormBodyParser } from './form-body-parser';
-import { healthRoutes } from './health-routes';
-import { introspectionRoutes } from './introspection-routes';
-import { keyRoutes } from './key-routes';
+import { type HealthRoutesOptions, healthRoutes } from './health-routes';
+import { type IntrospectionRoutesOptions, introspectionRoutes } from './introspection-routes';
+import { type KeyRoutesOptions, keyRoutes } from './key-routes';
 import { logRedaction, requestSerializer } from './log-redaction';
-import { provisioningRoutes } from './provisioning-routes';
+import { type ProvisioningRoutesOptions, provisioningRoutes } from './provisioning-routes';
 import { refuseNulBytes } from './refuse-nul-bytes';
-import { revocationRoutes } from './revocation-routes';
-import { tokenRoutes } from './token-routes';
-import { wellKnownRoutes } from './well-known-routes';
+import { type RevocationRoutesOptions, revocationRoutes } from './revocation-routes';
+import { type TokenRoutesOptions, tokenRoutes } from './token-routes';
+import { type WellKnownRoutesOptions, wellKnownRoutes } from './well-known-routes';
+
+/** Every plugin's options, each built once by the composition root (compose/app-options.ts). */
+export interface AppOptions {
+  readonly issuer: string;
+  readonly logLevel: string;
+  /** Serve the demo callback page (COUNTERSIGN_DEMO). */
+  readonly demo: boolean;
+  readonly health: HealthRoutesOptions;
+  readonly wellKnown: WellKnownRoutesOptions;
+  readonly provisioning: ProvisioningRoutesOptions;
+  readonly keys: KeyRoutesOptions;
+  readonly token: TokenRoutesOptions;
+  readonly revocation: RevocationRoutesOptions;
+  readonly introspection: IntrospectionRoutesOptions;
+  readonly authorize: AuthorizeRoutesOptions;
+  readonly exchange: AppExchangeRoutesOptions;
+  readonly referenceApi: Omit<ReferenceApiRoutesOptions, 'onOtherError'>;
+}
 
 export interface BuildAppOptions {
   /** `false` logs nothing (most tests); a stream receives the JSON log lines (default stdout). */
   logger?: false | { stream: { write(line: string): void } };
 }
 
+/**
+ * The wire format of a request that matched no route (a malformed URL the router refused): the app
+ * exchange's envelope for a path of its shape, JSON:API for everything else. Beside the route table,
+ * which it mirrors.
+ */
+const unroutedWire = (url: string): WireFormat => (isAppExchangePath(url) ? 'exchange' : 'jsonapi');
+
 /** Builds the Fastify instance; never listens (tests use inject(), main.ts calls listen). */
-export async function buildApp(deps: AppDependencies, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(options: AppOptions, build: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const handleError = errorHandler({ issuer: options.issuer, unroutedWire });
   const app = Fastify({
     logger:
-      options.logger === false
+      build.logger === false
         ? false
-        : { level: deps.config.logLevel, redact: logRedaction, serializers: { req: requestSerializer }, stream: options.logger?.stream },
+        : { level: options.logLevel, redact: logRedaction, serializers: { req: requestSerializer }, stream: build.logger?.stream },
     // A well-formed X-Request-Id from a proxy is kept so logs line up across hops; anything else is replaced.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -40,7 +67,7 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
     forceCloseConnections: true,
     // The router's own errors (a malformed %-escape) never reach setErrorHandler and echo the path,
     // which for the app exchange holds the code.
-    frameworkErrors: (error, request, reply) => mapError(error, request, reply),
+    frameworkErrors: handleError,
   });
   // Callback-style hooks: no promise per request on the hot path.
   app.addHook('onRequest', (request, reply, done) => {
@@ -49,26 +76,21 @@ export async function buildApp(deps: AppDependencies, options: BuildAppOptions =
   });
   registerFormBodyParser(app);
   refuseNulBytes(app);
-  app.setErrorHandler((error, request, reply) => mapError(error, request, reply));
+  app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      errors: [
-        { status: '404', code: 'NOT_FOUND', title: 'Not found', detail: `No route for ${request.method} ${request.url.split('?')[0]}` },
-      ],
-    }),
+    renderJsonApiError(new NotFoundError(`No route for ${request.method} ${request.url.split('?')[0]}`), request, reply),
   );
 
-  await app.register(healthRoutes, { storage: deps.storage });
-  await app.register(wellKnownRoutes, { deps });
-  const verifyStoreToken = provisioningTokenActor(deps.accessTokenVerifier, deps.tokens);
-  await app.register(provisioningRoutes, { deps, verifyStoreToken });
-  await app.register(keyRoutes, { deps, verifyStoreToken });
-  await app.register(tokenRoutes, { deps });
-  await app.register(revocationRoutes, { deps });
-  await app.register(introspectionRoutes, { deps });
-  await app.register(authorizeRoutes, { deps });
-  if (deps.config.demo) await app.register(demoRoutes);
-  await app.register(appExchangeRoutes, { deps });
-  await app.register(referenceApiRoutes, { deps });
+  await app.register(healthRoutes, options.health);
+  await app.register(wellKnownRoutes, options.wellKnown);
+  await app.register(provisioningRoutes, options.provisioning);
+  await app.register(keyRoutes, options.keys);
+  await app.register(tokenRoutes, options.token);
+  await app.register(revocationRoutes, options.revocation);
+  await app.register(introspectionRoutes, options.introspection);
+  await app.register(authorizeRoutes, options.authorize);
+  if (options.demo) await app.register(demoRoutes);
+  await app.register(appExchangeRoutes, options.exchange);
+  await app.register(referenceApiRoutes, { ...options.referenceApi, onOtherError: handleError });
   return app;
 }

@@ -1,4 +1,4 @@
-import { RecordValidationError } from '../core/record-errors';
+import { RecordValidationError } from '../core/errors/record-errors';
 
 /**
  * The optional body of the two rotations, `rotate_secret` and `keys/rotate`: `{"compromised": true}`

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { InvalidRequestError } from '../core/errors';
+import { InvalidRequestError } from '../core/errors/oauth-errors';
 
 /**
  * `application/x-www-form-urlencoded` bodies as flat string records. Written here rather than taken

@@ -1,13 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDependencies } from '../compose/compose-dependencies';
 import { parseAuditLogQuery } from '../core/audit/parse-audit-log-query';
 import { parseGrantListQuery } from '../core/provisioning/grant-list-query';
-import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
-
-export interface GrantRoutesOptions {
-  deps: AppDependencies;
-  verifyStoreToken?: StoreTokenVerifier | undefined;
-}
+import { noStore } from './no-store';
+import type { ProvisioningRoutesOptions } from './provisioning-routes';
 
 const PREFIX = '/provisioning/v1';
 
@@ -16,15 +11,11 @@ const PREFIX = '/provisioning/v1';
  * store's audit log (which records them), with the provisioning API's authentication and error
  * mapping. Registered by provisioning-routes.ts.
  */
-export const grantRoutes: FastifyPluginAsync<GrantRoutesOptions> = async (app, { deps, verifyStoreToken }) => {
-  const service = deps.provisioning;
-  const actorOf = (authorization: string | undefined) => authenticateProvisioning(authorization, deps.config.adminToken, verifyStoreToken);
-
+export const grantRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> = async (app, { service, authenticate: actorOf }) => {
   app.get<{ Querystring: Record<string, unknown> }>(`${PREFIX}/grants`, async (request, reply) => {
     const actor = await actorOf(request.headers.authorization);
     const filter = parseGrantListQuery(request.query);
-    reply.header('cache-control', 'no-store');
-    return reply.send({ data: await service.listGrants(actor, filter) });
+    return noStore(reply).send({ data: await service.listGrants(actor, filter) });
   });
 
   // SPEC §5: a store's audit log, newest first; `links.next` carries the cursor of the next page.
@@ -39,8 +30,7 @@ export const grantRoutes: FastifyPluginAsync<GrantRoutesOptions> = async (app, {
       if (query.action) next.set('action', query.action);
       if (last) next.set('page[after]', last.id);
       const path = `${PREFIX}/stores/${encodeURIComponent(request.params.storeId)}/audit_entries`;
-      reply.header('cache-control', 'no-store');
-      return reply.send({ data, links: { next: data.length === query.size && last ? `${path}?${next}` : null } });
+      return noStore(reply).send({ data, links: { next: data.length === query.size && last ? `${path}?${next}` : null } });
     },
   );
 

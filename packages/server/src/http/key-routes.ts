@@ -1,25 +1,26 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDependencies } from '../compose/compose-dependencies';
-import { rotateKeys } from '../compose/rotate-keys';
-import { InsufficientScopeError } from '../core/errors';
+import { InsufficientScopeError } from '../core/errors/oauth-errors';
+import type { ProvisioningActor } from '../core/provisioning/provisioning-actor';
 import { compromisedFlag } from './compromised-flag';
-import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
+import { noStore } from './no-store';
+
+export interface KeyRoutesOptions {
+  /** The actor of a request by its `Authorization` header (provisioning-auth.ts, bound). */
+  authenticate(authorization: string | undefined): Promise<ProvisioningActor>;
+  /** core/keys/rotate-signing-keys.ts, bound. */
+  rotateKeys(compromised: boolean, actor: string): Promise<{ current: string; retired: string | null }>;
+}
 
 /**
  * `POST /provisioning/v1/keys/rotate` (SPEC §4, §5): server-wide, so for the admin token only.
  * `{"compromised": true}` drops the old key at once instead of keeping it until its tokens expire.
  */
-export const keyRoutes: FastifyPluginAsync<{ deps: AppDependencies; verifyStoreToken: StoreTokenVerifier }> = async (
-  app,
-  { deps, verifyStoreToken },
-) => {
+export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, o) => {
   app.post('/provisioning/v1/keys/rotate', async (request, reply) => {
-    const actor = await authenticateProvisioning(request.headers.authorization, deps.config.adminToken, verifyStoreToken);
+    const actor = await o.authenticate(request.headers.authorization);
     if (actor.kind !== 'admin') throw new InsufficientScopeError('Signing keys are server-wide: only the admin token may rotate them');
     const compromised = compromisedFlag(request.body);
-    const result = await rotateKeys(deps, compromised, 'admin');
-    return reply
-      .header('cache-control', 'no-store')
-      .send({ current_kid: result.current, retired_kid: result.retired, compromised: compromised });
+    const result = await o.rotateKeys(compromised, 'admin');
+    return noStore(reply).send({ current_kid: result.current, retired_kid: result.retired, compromised });
   });
 };

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequestError } from '../core/errors';
+import { InvalidRequestError } from '../core/errors/oauth-errors';
 
 /**
  * The parameters of a token, revoke or introspect request, from a form body (RFC 6749) or a JSON

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { SafeHtml } from '../views/html';
+import { noStore } from './no-store';
 
 /**
  * Sends a server-rendered page with the headers SPEC §7 asks of every page: a strict
@@ -11,7 +12,7 @@ import type { SafeHtml } from '../views/html';
  */
 export function sendPage(reply: FastifyReply, status: number, render: (nonce: string) => SafeHtml): FastifyReply {
   const nonce = randomBytes(16).toString('base64');
-  return reply
+  return noStore(reply)
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
     .header(
@@ -21,6 +22,5 @@ export function sendPage(reply: FastifyReply, status: number, render: (nonce: st
     .header('x-frame-options', 'DENY')
     .header('referrer-policy', 'no-referrer')
     .header('x-content-type-options', 'nosniff')
-    .header('cache-control', 'no-store')
     .send(render(nonce).toString());
 }

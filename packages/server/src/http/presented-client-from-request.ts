@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { PresentedClient } from '../core/client-auth/presented-client';
-import { InvalidClientError, InvalidRequestError } from '../core/errors';
+import { InvalidClientError, InvalidRequestError } from '../core/errors/oauth-errors';
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
 function formDecode(value: string): string {

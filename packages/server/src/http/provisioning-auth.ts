@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { InvalidTokenError } from '../core/errors';
+import { InvalidTokenError } from '../core/errors/oauth-errors';
 import type { ProvisioningActor, StoreActor } from '../core/provisioning/provisioning-actor';
 
 export type { ProvisioningActor, StoreActor } from '../core/provisioning/provisioning-actor';
@@ -7,7 +7,7 @@ export type { ProvisioningActor, StoreActor } from '../core/provisioning/provisi
 /**
  * Checks a bearer token that is not the admin token: the store, mode and client of a valid access
  * token with the `provisioning` permission scope, or `null` when the token is not one. It may throw
- * an OAuthError of its own (InsufficientScopeError for a valid token without `provisioning`).
+ * an CountersignError of its own (InsufficientScopeError for a valid token without `provisioning`).
  */
 export type StoreTokenVerifier = (token: string) => Promise<StoreActor | null>;
 

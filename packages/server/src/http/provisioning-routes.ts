@@ -1,16 +1,17 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDependencies } from '../compose/compose-dependencies';
-import { InvalidRequestError } from '../core/errors';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { InvalidRequestError } from '../core/errors/oauth-errors';
 import type { CollectionDefinition } from '../core/provisioning/collection-definition';
+import type { ProvisioningActor } from '../core/provisioning/provisioning-actor';
 import { provisioningCollections } from '../core/provisioning/provisioning-collections';
+import type { ProvisioningService } from '../core/provisioning/provisioning-service';
 import { compromisedFlag } from './compromised-flag';
 import { grantRoutes } from './grant-routes';
-import { authenticateProvisioning, type StoreTokenVerifier } from './provisioning-auth';
+import { noStore } from './no-store';
 
 export interface ProvisioningRoutesOptions {
-  deps: AppDependencies;
-  /** Accepts store-bound `provisioning` tokens; without it only the admin token is accepted. */
-  verifyStoreToken?: StoreTokenVerifier;
+  readonly service: ProvisioningService;
+  /** The actor of a request by its `Authorization` header (provisioning-auth.ts, bound). */
+  authenticate(authorization: string | undefined): Promise<ProvisioningActor>;
 }
 
 const PREFIX = '/provisioning/v1';
@@ -26,11 +27,9 @@ interface Params {
  * only translate: authenticate, hand the body to the service, shape the answer. Every answer is
  * `no-store` (records carry personal data, and the create and rotate answers carry secrets).
  */
-export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> = async (app, { deps, verifyStoreToken }) => {
-  const service = deps.provisioning;
-  const actorOf = (request: FastifyRequest) =>
-    authenticateProvisioning(request.headers.authorization, deps.config.adminToken, verifyStoreToken);
-  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
+export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> = async (app, options) => {
+  const { service } = options;
+  const actorOf = (request: FastifyRequest) => options.authenticate(request.headers.authorization);
 
   for (const def of Object.values(provisioningCollections)) {
     const { base, item, storeIdOf, idOf } = paths(def);
@@ -79,7 +78,7 @@ export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> =
     }
   }
 
-  await app.register(grantRoutes, { deps, verifyStoreToken });
+  await app.register(grantRoutes, options);
 };
 
 /** `/stores` and `/stores/:storeId`; `/users`, `/apps`; `/stores/:storeId/<collection>[/:id]` for the rest. */

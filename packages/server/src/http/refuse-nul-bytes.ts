@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { InvalidRequestError } from '../core/errors';
+import { InvalidRequestError } from '../core/errors/oauth-errors';
 
 const ENCODED_NUL = /%00/i;
 

@@ -1,8 +1,6 @@
-import type { onRequestAsyncHookHandler } from 'fastify';
-import type { Config } from '../config/load-config';
-import { TooManyRequestsError } from '../core/errors';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { TooManyRequestsError } from '../core/errors/oauth-errors';
 import type { SlidingWindowLimiter } from '../core/ports/sliding-window-limiter';
-import { rateLimitKey, requestClientAddress, trustedProxies } from './client-address';
 
 /** SPEC §3: "in any sliding 60 s". */
 export const TOKEN_RATE_WINDOW_MS = 60_000;
@@ -14,17 +12,15 @@ export const TOKEN_RATE_WINDOW_MS = 60_000;
  * TooManyRequestsError, which the error mapper answers 429 with `Retry-After`. It runs before the
  * body is read, so a flood costs a counter increment each. CORS preflights (OPTIONS) are not
  * counted: a browser would otherwise spend half its budget on them. `0` turns the limit off.
- * Throws TrustedProxyListError at once on a bad `COUNTERSIGN_TRUSTED_PROXIES`.
  */
 export function tokenRateLimit(
   limiter: SlidingWindowLimiter,
-  config: Pick<Config, 'tokenRateLimit' | 'trustedProxies'>,
+  limit: number,
+  addressKey: (request: FastifyRequest) => string,
 ): onRequestAsyncHookHandler {
-  const limit = config.tokenRateLimit;
-  const trusted = trustedProxies(config.trustedProxies);
   return async (request) => {
     if (limit <= 0 || request.method === 'OPTIONS') return;
-    const key = `token:${rateLimitKey(requestClientAddress(request, trusted))}`;
+    const key = `token:${addressKey(request)}`;
     const decision = await limiter.hit(key, limit, TOKEN_RATE_WINDOW_MS);
     if (!decision.allowed) {
       throw new TooManyRequestsError(

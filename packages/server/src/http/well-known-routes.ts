@@ -1,12 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDependencies } from '../compose/compose-dependencies';
 import { grantTypes } from '../core/grants/grant-types';
 import { permissionCatalog } from '../core/scopes/permission-catalog';
 import { allowAnyOrigin, registerPreflight } from './cors';
 
 /** RFC 8414 metadata and the JWKS. Both are serialised once, not per request. */
-export const wellKnownRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = async (app, { deps }) => {
-  const issuer = deps.config.issuer;
+export interface WellKnownRoutesOptions {
+  readonly issuer: string;
+  /** The JWKS document, serialised (core/keys/key-ring.ts). */
+  jwksJson(): string;
+}
+
+export const wellKnownRoutes: FastifyPluginAsync<WellKnownRoutesOptions> = async (app, { issuer, jwksJson }) => {
   const metadata = JSON.stringify({
     issuer,
     authorization_endpoint: `${issuer}/oauth/authorize`,
@@ -37,6 +41,6 @@ export const wellKnownRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = as
       .header('content-type', 'application/jwk-set+json; charset=utf-8')
       // Short enough that a rotation's new key is seen well before it signs (it is published as `next`).
       .header('cache-control', 'public, max-age=300')
-      .send(deps.keyRing.jwksJson()),
+      .send(jwksJson()),
   );
 };

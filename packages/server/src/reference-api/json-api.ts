@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import type { MarketRecord, SkuRecord, StoreRecord } from '../adapters/sql/reference-api-repository';
+import { noStore } from '../http/no-store';
+import type { MarketRecord, SkuRecord, StoreRecord } from './reference-api-records';
 
 /** JSON:API 1.1 §5.1: the media type, with no parameters. */
 export const JSON_API_MEDIA_TYPE = 'application/vnd.api+json';
@@ -54,8 +55,7 @@ export function skuResource(sku: SkuRecord): JsonApiResource {
  * forbids media type parameters (JSON is UTF-8 anyway, RFC 8259 §8.1).
  */
 export function sendDocument(reply: FastifyReply, data: JsonApiResource | JsonApiResource[]): FastifyReply {
-  return reply
-    .header('cache-control', 'no-store')
+  return noStore(reply)
     .type(JSON_API_MEDIA_TYPE)
     .send(Buffer.from(JSON.stringify({ data })));
 }

@@ -1,12 +1,11 @@
-import type { CountersignClaims } from '@countersign/client';
+import type { CountersignClaims, Guard } from '@countersign/client';
 import { tokenStoreIds } from '@countersign/client';
-import type { FastifyPluginAsync } from 'fastify';
-import { referenceApiRepository, type SellableIn } from '../adapters/sql/reference-api-repository';
-import type { AppDependencies } from '../compose/compose-dependencies';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { RecordNotFoundError } from '../core/errors/record-errors';
 import type { Mode } from '../core/model/mode';
-import { RecordNotFoundError } from '../core/record-errors';
+import { guardErrorResponse } from './guard-error-response';
 import { marketResource, sendDocument, skuResource, storeResource } from './json-api';
-import { referenceApiGuard } from './reference-api-guard';
+import type { ReferenceApiRecords, SellableIn } from './reference-api-records';
 
 const modeOf = (claims: CountersignClaims): Mode => (claims.test ? 'test' : 'live');
 
@@ -17,13 +16,25 @@ const sellableIn = (claims: CountersignClaims): SellableIn | undefined =>
 /**
  * The reference commerce API (SPEC §6): a small resource server that checks tokens with the SDK's
  * guard, as a customer's service would. The storefront API (`/api/...`) takes sales-channel tokens,
- * the back-office API (`/{prefix}/api/...`) every other kind; the guard's errors become 401 and 403
- * in http/error-mapper.ts. Every list is bounded by the token's stores and mode.
+ * the back-office API (`/{prefix}/api/...`) every other kind. The guard's errors are this API's to
+ * answer (401 and 403, guard-error-response.ts), as they would be in a customer's service; any other
+ * error goes to the server's one error handler. Every list is bounded by the token's stores and mode.
  */
-export const referenceApiRoutes: FastifyPluginAsync<{ deps: AppDependencies }> = async (app, { deps }) => {
-  const guard = referenceApiGuard(deps);
-  const records = referenceApiRepository(deps.storage.db);
-  const backoffice = `/${deps.config.backofficePrefix}/api`;
+export interface ReferenceApiRoutesOptions {
+  /** The SDK's guard (reference-api-guard.ts). */
+  readonly guard: Guard;
+  readonly records: ReferenceApiRecords;
+  readonly backofficePrefix: string;
+  /** The server's error handler, for what is not the guard's. */
+  readonly onOtherError: (error: unknown, request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+}
+
+export const referenceApiRoutes: FastifyPluginAsync<ReferenceApiRoutesOptions> = async (
+  app,
+  { guard, records, backofficePrefix, onOtherError },
+) => {
+  const backoffice = `/${backofficePrefix}/api`;
+  app.setErrorHandler((error, request, reply) => guardErrorResponse(error, reply) ?? onOtherError(error, request, reply));
 
   // Storefront: no permission scope needed; a sales-channel token always names its market.
   app.get('/api/skus', async (request, reply) => {

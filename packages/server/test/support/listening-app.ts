@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { cryptoRandom } from '../../src/adapters/system/crypto-random';
 import { systemClock } from '../../src/adapters/system/system-clock';
+import { appOptions } from '../../src/compose/app-options';
 import { type AppDependencies, composeDependencies } from '../../src/compose/compose-dependencies';
 import { buildApp } from '../../src/http/build-app';
 import { testConfig } from './test-config';
@@ -37,7 +38,7 @@ export async function startListeningApp(options: { dialect?: TestDialect; env?: 
     systemClock,
     cryptoRandom,
   );
-  const app = await buildApp(deps, { logger: false });
+  const app = await buildApp(appOptions(deps), { logger: false });
   await app.listen({ host: '127.0.0.1', port });
   return {
     app,

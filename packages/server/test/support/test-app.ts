@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { cryptoRandom } from '../../src/adapters/system/crypto-random';
+import { appOptions } from '../../src/compose/app-options';
 import { type AppDependencies, composeDependencies } from '../../src/compose/compose-dependencies';
 import { buildApp } from '../../src/http/build-app';
 import { TestClock } from './test-clock';
@@ -18,7 +19,7 @@ export async function startTestApp(options: { dialect?: TestDialect; env?: Recor
   const storage = await openTestStorage(options.dialect ?? 'sqlite');
   const clock = new TestClock();
   const deps = await composeDependencies(testConfig(options.env), storage, clock, cryptoRandom);
-  const app = await buildApp(deps, { logger: false });
+  const app = await buildApp(appOptions(deps), { logger: false });
   await app.ready();
   return {
     app,

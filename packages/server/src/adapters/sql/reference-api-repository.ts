@@ -1,50 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Mode } from '../../core/model/mode';
+import type { MarketRecord, ReferenceApiRecords, SellableIn, SkuRecord, StoreRecord } from '../../reference-api/reference-api-records';
 import type { Database } from './database-schema';
-
-/** What a token's `market` claim narrows a SKU list to (SPEC §6): the market's price list and its stock locations. */
-export interface SellableIn {
-  readonly priceListId: string;
-  /** Already narrowed to the stock location in scope, when there is one (SPEC §4). */
-  readonly stockLocationIds: readonly string[];
-}
-
-export interface StoreRecord {
-  readonly id: string;
-  readonly slug: string;
-  readonly name: string;
-  readonly currency: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-export interface MarketRecord {
-  readonly id: string;
-  readonly storeId: string;
-  readonly code: string;
-  readonly name: string;
-  readonly active: boolean;
-  readonly priceListId: string;
-  readonly customerGroupId: string | null;
-  readonly stockLocationIds: string[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-export interface SkuRecord {
-  readonly id: string;
-  readonly storeId: string;
-  readonly code: string;
-  readonly name: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
 
 /**
  * Reads for the reference commerce API (SPEC §6). Every list is bounded by the stores and the mode the
  * caller passes, which come from a verified token: records of another store or mode never leave here.
  */
-export function referenceApiRepository(db: Kysely<Database>) {
+export function referenceApiRepository(db: Kysely<Database>): ReferenceApiRecords {
   return {
     async findStore(id: string): Promise<StoreRecord | undefined> {
       const row = await db.selectFrom('stores').selectAll().where('id', '=', id).executeTakeFirst();

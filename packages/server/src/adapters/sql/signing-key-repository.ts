@@ -1,6 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import { RecordConflictError } from '../../core/errors/record-errors';
 import type { SigningKeyStore, StoredSigningKey } from '../../core/ports/signing-key-store';
-import { RecordConflictError } from '../../core/record-errors';
 import type { Database, SigningKeyRow } from './database-schema';
 import { isUniqueViolation } from './dialect';
 import { revokeGrantsWhere } from './grant-repository';

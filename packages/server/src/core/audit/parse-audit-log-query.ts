@@ -1,5 +1,5 @@
+import { RecordValidationError, type ValidationProblem } from '../errors/record-errors';
 import type { AuditLogQuery } from '../model/audit-log';
-import { RecordValidationError, type ValidationProblem } from '../record-errors';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;

@@ -1,6 +1,6 @@
+import { AuthorizationPageError } from '../errors/authorization-page-error';
 import type { OAuthClient } from '../model/client';
 import type { ClientDirectory } from '../ports/client-directory';
-import { AuthorizationPageError } from './authorization-page-error';
 import { type AuthorizationSide, sideAdmits } from './authorization-side';
 
 /** Step 1: a known client that may use this authorization endpoint. Failures never redirect. */

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../errors';
+import { InvalidRequestError } from '../errors/oauth-errors';
 import type { OAuthClient } from '../model/client';
 
 // RFC 7636 §4.2: BASE64URL(SHA256(verifier)) is always 43 characters.

@@ -1,5 +1,5 @@
+import { AuthorizationPageError } from '../errors/authorization-page-error';
 import type { OAuthClient } from '../model/client';
-import { AuthorizationPageError } from './authorization-page-error';
 import { redirectSchemeAllowed } from './https-redirect-rule';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);

@@ -1,4 +1,4 @@
-import { InvalidScopeError } from '../errors';
+import { InvalidScopeError } from '../errors/oauth-errors';
 import type { OAuthClient } from '../model/client';
 import type { MarketDirectory } from '../ports/market-directory';
 import { type ParsedScope, parseScope } from '../scopes/parse-scope';

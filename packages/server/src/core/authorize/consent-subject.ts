@@ -1,11 +1,13 @@
-import { AccessDeniedError } from '../errors';
+import { AuthorizationPageError } from '../errors/authorization-page-error';
+import { AccessDeniedError } from '../errors/oauth-errors';
 import { ownerScopeContext } from '../grants/owner-scope-context';
 import type { Owner } from '../model/owner';
 import type { StoreSummary } from '../model/store-summary';
+import type { MarketDirectory } from '../ports/market-directory';
+import type { PeopleDirectory } from '../ports/people-directory';
+import type { StoreDirectory } from '../ports/store-directory';
 import { resolveScope } from '../scopes/resolve-scope';
-import { AuthorizationPageError } from './authorization-page-error';
 import type { AuthorizationRequest } from './authorization-request';
-import type { AuthorizeServices } from './authorize-services';
 
 /** What a signed-in person would grant: the scope string and, for apps, the stores. */
 export interface ConsentSubject {
@@ -26,7 +28,7 @@ export interface ConsentSubject {
 export async function consentSubject(
   request: AuthorizationRequest,
   owner: Owner,
-  services: AuthorizeServices,
+  services: { readonly stores: StoreDirectory; readonly people: PeopleDirectory; readonly markets: MarketDirectory },
   chosenStoreIds?: readonly string[],
 ): Promise<ConsentSubject> {
   const { client, scope } = request;

@@ -1,16 +1,16 @@
 import { authenticateClient } from '../client-auth/authenticate-client';
-import { TooManyRequestsError } from '../errors';
-import { CodeRedemptionError, redeemCode } from '../grants/redeem-code';
+import { AppExchangeError } from '../errors/app-exchange-error';
+import type { GrantServices } from '../grants/grant-services';
+import { CodeRedemptionError, type RedeemCodeDeps, redeemCode } from '../grants/redeem-code';
 import type { OAuthClient } from '../model/client';
-import type { FailedAttempt } from '../rate-limit/failed-attempt-guard';
 import { failedAttemptKeys } from '../rate-limit/failed-attempt-keys';
 import type { ApiKeyIssuer } from '../tokens/api-key-issuer';
-import { AppExchangeError } from './app-exchange-error';
-import type { AuthorizeServices } from './authorize-services';
 
-export interface AppExchangeServices extends AuthorizeServices {
-  readonly apiKeys: ApiKeyIssuer;
-}
+/** What the exchange touches: code redemption, client authentication, the throttle, the API-key issuer. */
+export type AppExchangeServices = RedeemCodeDeps &
+  Pick<GrantServices, 'clients' | 'failedAttempts' | 'issuer'> & {
+    readonly apiKeys: ApiKeyIssuer;
+  };
 
 /** `GET /oauth2/{appId}/exchange/{code}` as the HTTP layer read it. */
 export interface AppExchangeRequest {
@@ -41,14 +41,9 @@ export async function exchangeAppCode(request: AppExchangeRequest, services: App
   const app = await services.clients.findByClientId(request.appId);
   if (app?.kind !== 'app') throw new AppExchangeError('app_not_found', 'No application has this id.');
 
-  // Counted before the secret and the code are checked (SPEC §3), refunded on success.
-  let attempt: FailedAttempt;
-  try {
-    attempt = await services.failedAttempts.begin(failedAttemptKeys('app_exchange', app.clientId, request.addressKey));
-  } catch (error) {
-    if (error instanceof TooManyRequestsError) throw new AppExchangeError('too_many_requests', error.description, error.retryAfterSeconds);
-    throw error;
-  }
+  // Counted before the secret and the code are checked (SPEC §3), refunded on success; a throttled
+  // caller gets `too_many_requests` with Retry-After in the exchange's envelope.
+  const attempt = await services.failedAttempts.begin(failedAttemptKeys('app_exchange', app.clientId, request.addressKey));
 
   try {
     // 3. A confidential app's current secret, or its previous one during the overlap.
@@ -88,7 +83,11 @@ export async function exchangeAppCode(request: AppExchangeRequest, services: App
   }
 }
 
-async function authenticateApp(app: OAuthClient, secret: string | undefined, services: AuthorizeServices): Promise<void> {
+async function authenticateApp(
+  app: OAuthClient,
+  secret: string | undefined,
+  services: Pick<GrantServices, 'hasher' | 'clock'>,
+): Promise<void> {
   // A public app has no secret to exchange with: it uses the token endpoint with PKCE.
   if (!app.confidential || secret === undefined || secret === '') {
     throw new AppExchangeError('invalid_client_secret', 'The client secret is incorrect.');

@@ -1,4 +1,4 @@
-import { InvalidClientError } from '../errors';
+import { InvalidClientError } from '../errors/oauth-errors';
 import type { OAuthClient } from '../model/client';
 import type { ClientDirectory } from '../ports/client-directory';
 import type { Clock } from '../ports/clock';

@@ -1,19 +1,28 @@
-import { InvalidGrantError, InvalidRequestError } from '../errors';
+import { InvalidGrantError, InvalidRequestError } from '../errors/oauth-errors';
 import type { OAuthClient } from '../model/client';
 import { parseScope } from '../scopes/parse-scope';
 import { type ResolvedScope, resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
+import type { OwnerTokenDeps } from './issue-owner-tokens';
 import { ownerAccessToken } from './issue-owner-tokens';
 import { ownerScopeContext } from './owner-scope-context';
+import type { RedeemCodeDeps } from './redeem-code';
 import { CodeRedemptionError, redeemCode } from './redeem-code';
 import type { TokenParams, TokenResponse } from './token-response';
+
+/** What the authorization_code grant touches. */
+export type AuthorizationCodeDeps = RedeemCodeDeps & OwnerTokenDeps & Pick<GrantServices, 'markets'>;
 
 /**
  * RFC 6749 §4.1.3 with PKCE (RFC 7636) for sales channels (shoppers, `aud: storefront`), webapps and
  * apps (staff, `aud: backoffice`; apps with the stores chosen at consent). Every refusal of the code
  * is `invalid_grant`; a replayed code also revokes what its first use issued.
  */
-export async function authorizationCodeGrant(client: OAuthClient, params: TokenParams, services: GrantServices): Promise<TokenResponse> {
+export async function authorizationCodeGrant(
+  client: OAuthClient,
+  params: TokenParams,
+  services: AuthorizationCodeDeps,
+): Promise<TokenResponse> {
   if (!params.code) throw new InvalidRequestError('code is required');
   let redeemed: Awaited<ReturnType<typeof redeemCode>>;
   try {

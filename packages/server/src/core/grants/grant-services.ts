@@ -1,5 +1,5 @@
-import type { ChangeHub } from '../change-hub';
 import type { KeyEncryptor } from '../keys/key-encryptor';
+import type { ChangePublisher } from '../ports/change-publisher';
 import type { ClientDirectory } from '../ports/client-directory';
 import type { Clock } from '../ports/clock';
 import type { CodeStore } from '../ports/code-store';
@@ -15,7 +15,10 @@ import type { AccessTokenIssuer } from '../tokens/access-token-issuer';
 /** Failed sign-in throttling (SPEC §3): every attempt counted before it is judged, successes refunded. */
 export type FailedAttempts = Pick<FailedAttemptGuard, 'begin'>;
 
-/** What the grant handlers need; built once by compose-dependencies.ts, not per request. */
+/**
+ * Everything the token endpoint's grants may use, built once by the composition root. No handler
+ * takes all of it: each declares the part it touches (a `Pick` named after it, beside it).
+ */
 export interface GrantServices {
   readonly issuer: string;
   readonly clock: Clock;
@@ -35,5 +38,5 @@ export interface GrantServices {
   readonly stores: StoreDirectory;
   readonly codeTtlSeconds: number;
   /** Told when a grant is revoked, for caches and the change channel. */
-  readonly changes: ChangeHub;
+  readonly changes: ChangePublisher;
 }

@@ -1,6 +1,6 @@
 import { authenticateClient } from '../client-auth/authenticate-client';
 import type { PresentedClient } from '../client-auth/presented-client';
-import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../errors';
+import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../errors/oauth-errors';
 import type { OAuthClient } from '../model/client';
 import { authorizationCodeGrant } from './authorization-code-grant';
 import { clientCredentialsGrant } from './client-credentials-grant';

@@ -12,7 +12,13 @@ import { type TokenResponse, tokenResponse } from './token-response';
 const REFRESH_TOKEN_LIFETIME_MS = 14 * 24 * 3600 * 1000;
 
 /** A new opaque refresh token: 256 random bits; only its keyed hash is stored (SPEC §1). */
-export function newRefreshToken(services: GrantServices, now: number, grantExpiresAt: number) {
+/** What issuing a person's tokens touches. */
+export type OwnerTokenDeps = Pick<
+  GrantServices,
+  'issuer' | 'clock' | 'random' | 'grants' | 'hasher' | 'accessTokens' | 'grantMaxAgeSeconds'
+>;
+
+export function newRefreshToken(services: Pick<GrantServices, 'random' | 'hasher'>, now: number, grantExpiresAt: number) {
   const value = services.random.bytes(32).toString('base64url');
   return {
     value,
@@ -32,7 +38,7 @@ export function newGrant(
   owner: Owner,
   storeIds: readonly string[],
   scope: string,
-  services: GrantServices,
+  services: Pick<GrantServices, 'random' | 'grantMaxAgeSeconds'>,
   now: number,
 ): Grant {
   return {
@@ -59,7 +65,7 @@ export function ownerAccessToken(
   owner: Owner,
   resolved: ResolvedScope,
   grantId: string | undefined,
-  services: GrantServices,
+  services: Pick<GrantServices, 'issuer' | 'accessTokens'>,
   extra: { customClaim?: Record<string, unknown>; stores?: readonly { id: string; slug: string }[] } = {},
 ): TokenResponse {
   const store = client.store ?? undefined;
@@ -93,7 +99,7 @@ export async function issueOwnerTokens(
   client: OAuthClient,
   owner: Owner,
   resolved: ResolvedScope,
-  services: GrantServices,
+  services: OwnerTokenDeps,
   /** Who authorized the grant, for its audit entry: the person signing in, or the client asserting for them. */
   actor: AuditActor,
   extra: { customClaim?: Record<string, unknown> } = {},

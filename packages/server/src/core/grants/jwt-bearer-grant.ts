@@ -1,11 +1,12 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
-import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../errors';
+import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../errors/oauth-errors';
 import { clientActor } from '../model/audit-actor';
 import type { ClientKind, OAuthClient } from '../model/client';
 import type { Owner } from '../model/owner';
 import { parseScope } from '../scopes/parse-scope';
 import { resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
+import type { OwnerTokenDeps } from './issue-owner-tokens';
 import { issueOwnerTokens } from './issue-owner-tokens';
 import { ownerScopeContext } from './owner-scope-context';
 import type { TokenParams, TokenResponse } from './token-response';
@@ -23,13 +24,16 @@ const ownerKinds: Record<Owner['type'], readonly ClientKind[]> = {
   user: ['webapp', 'integration'],
 };
 
+/** What the JWT bearer grant touches. */
+export type JwtBearerDeps = OwnerTokenDeps & Pick<GrantServices, 'markets' | 'people'>;
+
 /**
  * RFC 7523 §2.1 as SPEC §3 defines it: only for a credential with a registered `jwks`; the assertion
  * is signed by one of those keys, `iss` is the client id, `aud` the issuer or the token endpoint,
  * `exp` at most 300 s ahead, `jti` used once, `sub` the owner — a customer of the credential's store
  * and mode, or a member of its store — and an optional `custom_claim` copied into the token.
  */
-export async function jwtBearerGrant(client: OAuthClient, params: TokenParams, services: GrantServices): Promise<TokenResponse> {
+export async function jwtBearerGrant(client: OAuthClient, params: TokenParams, services: JwtBearerDeps): Promise<TokenResponse> {
   if (!client.jwks) throw new UnauthorizedClientError('The JWT bearer grant needs a credential with a registered jwks');
   const assertion = params.assertion;
   if (!assertion) throw new InvalidRequestError('assertion is required');

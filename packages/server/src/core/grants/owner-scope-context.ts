@@ -1,4 +1,4 @@
-import { InvalidGrantError } from '../errors';
+import { InvalidGrantError } from '../errors/oauth-errors';
 import type { OAuthClient } from '../model/client';
 import type { Owner } from '../model/owner';
 import type { PeopleDirectory } from '../ports/people-directory';

@@ -1,4 +1,4 @@
-import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../errors';
+import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../errors/oauth-errors';
 import { personActor } from '../model/audit-actor';
 import type { OAuthClient } from '../model/client';
 import type { Customer } from '../model/customer';
@@ -6,9 +6,13 @@ import { SignInFailedError, signIn } from '../people/sign-in';
 import { parseScope } from '../scopes/parse-scope';
 import { resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
+import type { OwnerTokenDeps } from './issue-owner-tokens';
 import { issueOwnerTokens } from './issue-owner-tokens';
 import type { TokenRequestContext } from './token-request-context';
 import type { TokenParams, TokenResponse } from './token-response';
+
+/** What the password grant touches. */
+export type PasswordGrantDeps = OwnerTokenDeps & Pick<GrantServices, 'markets' | 'people' | 'failedAttempts'>;
 
 /**
  * RFC 6749 §4.3 for sales channels: a shopper's email and password (SPEC §3), checked by the one
@@ -18,7 +22,7 @@ import type { TokenParams, TokenResponse } from './token-response';
 export async function passwordGrant(
   client: OAuthClient,
   params: TokenParams,
-  services: GrantServices,
+  services: PasswordGrantDeps,
   context: TokenRequestContext,
 ): Promise<TokenResponse> {
   if (!client.passwordGrant) throw new UnauthorizedClientError('The password grant is turned off for this sales channel');

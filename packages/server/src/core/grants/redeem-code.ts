@@ -3,7 +3,7 @@ import { clientActor, personActor } from '../model/audit-actor';
 import type { OAuthClient } from '../model/client';
 import type { Grant } from '../model/grant';
 import type { StoreSummary } from '../model/store-summary';
-import type { GrantServices as AuthorizeServices } from './grant-services';
+import type { GrantServices } from './grant-services';
 import { mayRefresh, newGrant, newRefreshToken } from './issue-owner-tokens';
 import { ownerScopeContext } from './owner-scope-context';
 import { revokeGrant } from './revoke-grant';
@@ -28,6 +28,12 @@ export interface Redeemed {
   readonly refreshToken: string | undefined;
 }
 
+/** What redeeming a code touches. */
+export type RedeemCodeDeps = Pick<
+  GrantServices,
+  'clock' | 'hasher' | 'codes' | 'grants' | 'changes' | 'people' | 'stores' | 'random' | 'grantMaxAgeSeconds'
+>;
+
 /**
  * Redeems an authorization code for `client` (RFC 6749 §4.1.3, RFC 7636 §4.6): the code must be
  * known, the client's, unused, matched by the PKCE verifier (and no verifier without a challenge),
@@ -39,7 +45,7 @@ export async function redeemCode(
   client: OAuthClient,
   code: string,
   proof: { verifier: string | undefined; redirectUri?: string | undefined; checkRedirectUri: boolean },
-  services: AuthorizeServices,
+  services: RedeemCodeDeps,
   apiKeyKid?: string,
 ): Promise<Redeemed> {
   const now = services.clock.now();
@@ -90,7 +96,7 @@ export async function redeemCode(
   return { grant, stores, refreshToken: refresh?.value };
 }
 
-async function replayed(grantId: string | null, clientId: string, services: AuthorizeServices, now: number): Promise<never> {
+async function replayed(grantId: string | null, clientId: string, services: RedeemCodeDeps, now: number): Promise<never> {
   // RFC 6749 §4.1.2: every token issued from the first use dies.
   if (grantId !== null) {
     await revokeGrant(services.grants, services.changes, grantId, { reason: 'code_replay', actor: clientActor(clientId), at: now });

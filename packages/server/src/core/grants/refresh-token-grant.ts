@@ -1,4 +1,5 @@
-import { InvalidGrantError, InvalidRequestError, InvalidScopeError, OAuthError } from '../errors';
+import { CountersignError } from '../errors/countersign-error';
+import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from '../errors/oauth-errors';
 import { clientActor } from '../model/audit-actor';
 import type { OAuthClient } from '../model/client';
 import type { Grant } from '../model/grant';
@@ -7,12 +8,17 @@ import type { StoredRefreshToken } from '../ports/grant-store';
 import { type ParsedScope, parseScope } from '../scopes/parse-scope';
 import { type ResolvedScope, resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
+import type { OwnerTokenDeps } from './issue-owner-tokens';
 import { newRefreshToken, ownerAccessToken } from './issue-owner-tokens';
 import { ownerScopeContext } from './owner-scope-context';
 import { revokeGrant } from './revoke-grant';
 import type { TokenParams, TokenResponse } from './token-response';
 
 const invalid = () => new InvalidGrantError('The refresh token is invalid, expired or revoked');
+
+/** What the refresh_token grant touches. */
+export type RefreshTokenDeps = OwnerTokenDeps &
+  Pick<GrantServices, 'changes' | 'encryptor' | 'markets' | 'people' | 'refreshGraceSeconds' | 'stores'>;
 
 /**
  * RFC 6749 §6 with the rotation and reuse detection of RFC 9700 §4.14.2 (SPEC §3):
@@ -23,7 +29,7 @@ const invalid = () => new InvalidGrantError('The refresh token is invalid, expir
  * - every SPEC §2 rule is checked again; a failure is `invalid_grant` and revokes the grant;
  * - a requested scope may narrow the grant's scope for this access token, never widen it.
  */
-export async function refreshTokenGrant(client: OAuthClient, params: TokenParams, services: GrantServices): Promise<TokenResponse> {
+export async function refreshTokenGrant(client: OAuthClient, params: TokenParams, services: RefreshTokenDeps): Promise<TokenResponse> {
   const presented = params.refresh_token;
   if (!presented) throw new InvalidRequestError('refresh_token is required');
   const now = services.clock.now();
@@ -63,7 +69,7 @@ export async function refreshTokenGrant(client: OAuthClient, params: TokenParams
 }
 
 /** A failed SPEC §2 re-check: the grant is revoked and the refresh refused. */
-async function ruleFailed(grantId: string, reason: string, services: GrantServices, now: number): Promise<never> {
+async function ruleFailed(grantId: string, reason: string, services: RefreshTokenDeps, now: number): Promise<never> {
   await revokeGrant(services.grants, services.changes, grantId, { reason: 'rule_failed_on_refresh', actor: 'system', at: now });
   throw new InvalidGrantError(`The grant no longer holds: ${reason}`);
 }
@@ -78,7 +84,7 @@ async function credentialSubject(
   grant: Grant,
   owner: Owner,
   requested: string | undefined,
-  services: GrantServices,
+  services: RefreshTokenDeps,
   now: number,
 ) {
   let granted: ParsedScope;
@@ -89,7 +95,7 @@ async function credentialSubject(
     context = await ownerScopeContext(client, owner, services.people);
     stillGranted = await resolveScope(granted, context, services.markets);
   } catch (error) {
-    if (!(error instanceof OAuthError)) throw error;
+    if (!(error instanceof CountersignError)) throw error;
     return ruleFailed(grant.id, error.description, services, now);
   }
   const resolved = await resolveScope(narrowedScope(granted, requested), { ...context, allowed: granted.permissions }, services.markets);
@@ -102,7 +108,7 @@ async function credentialSubject(
 }
 
 /** An app's grant: the stores the user still manages (none left fails it); permissions may narrow. */
-async function appSubject(grant: Grant, owner: Owner, requested: string | undefined, services: GrantServices, now: number) {
+async function appSubject(grant: Grant, owner: Owner, requested: string | undefined, services: RefreshTokenDeps, now: number) {
   const managed = await services.stores.storesManagedBy(owner.id);
   const stores = managed.filter((s) => grant.storeIds.includes(s.id));
   if (stores.length === 0) return ruleFailed(grant.id, 'the user manages none of the granted stores', services, now);
@@ -117,7 +123,7 @@ async function appSubject(grant: Grant, owner: Owner, requested: string | undefi
 }
 
 /** A used token presented again: the kept pair within the grace window, otherwise the grant dies. */
-async function replayedToken(token: StoredRefreshToken, services: GrantServices, now: number): Promise<TokenResponse> {
+async function replayedToken(token: StoredRefreshToken, services: RefreshTokenDeps, now: number): Promise<TokenResponse> {
   if (
     services.refreshGraceSeconds > 0 &&
     token.successorCipher !== null &&

@@ -1,4 +1,4 @@
-import { UnauthorizedClientError } from '../errors';
+import { UnauthorizedClientError } from '../errors/oauth-errors';
 import { clientActor } from '../model/audit-actor';
 import type { OAuthClient } from '../model/client';
 import { isApiKey } from '../tokens/api-key-typ';

@@ -1,4 +1,4 @@
-import { InsufficientScopeError } from '../errors';
+import { InsufficientScopeError } from '../errors/oauth-errors';
 import type { CollectionDefinition } from './collection-definition';
 import type { ProvisioningActor } from './provisioning-actor';
 

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
+import type { ValidationProblem } from '../errors/record-errors';
 import type { CollectionName } from '../model/collection-name';
 import type { ProvisionedRecord, ProvisioningTransaction, RecordValues } from '../ports/provisioning-store';
 import type { Random } from '../ports/random';
-import type { ValidationProblem } from '../record-errors';
 import type { ProvisioningActor } from './provisioning-actor';
 
 /**

@@ -1,4 +1,4 @@
-import { RecordValidationError } from '../record-errors';
+import { RecordValidationError } from '../errors/record-errors';
 
 export type GrantListFilter = { readonly userId: string } | { readonly clientId: string };
 

@@ -1,7 +1,7 @@
-import { InsufficientScopeError } from '../errors';
+import { InsufficientScopeError } from '../errors/oauth-errors';
+import { RecordConflictError } from '../errors/record-errors';
 import type { Role } from '../model/role';
 import type { ProvisioningTransaction } from '../ports/provisioning-store';
-import { RecordConflictError } from '../record-errors';
 import type { ProvisioningActor } from './provisioning-actor';
 
 /**

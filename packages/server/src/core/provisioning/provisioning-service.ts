@@ -1,5 +1,6 @@
 import { ChangeOutbox } from '../change-outbox';
-import { InsufficientScopeError } from '../errors';
+import { InsufficientScopeError } from '../errors/oauth-errors';
+import { RecordConflictError, RecordNotFoundError, RecordValidationError, type ValidationProblem } from '../errors/record-errors';
 import { revokeGrant, revokeGrants } from '../grants/revoke-grant';
 import type { AuditEntryRecord, AuditLogQuery } from '../model/audit-log';
 import type { CollectionName } from '../model/collection-name';
@@ -17,7 +18,6 @@ import {
   type RecordValues,
 } from '../ports/provisioning-store';
 import type { Random } from '../ports/random';
-import { RecordConflictError, RecordNotFoundError, RecordValidationError, type ValidationProblem } from '../record-errors';
 import { passwordHasher } from '../secrets/password-hasher';
 import { newClientSecret, newId } from '../secrets/random-alphanumeric';
 import { checkAccess, type ProvisioningOperation } from './check-access';

@@ -1,4 +1,4 @@
-import { InsufficientScopeError } from '../errors';
+import { InsufficientScopeError } from '../errors/oauth-errors';
 import type { AccessTokenVerifier } from '../tokens/access-token-verifier';
 import { isTokenLive, type LivenessSources } from '../tokens/token-liveness';
 import type { StoreActor } from './provisioning-actor';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ValidationProblem } from '../record-errors';
+import type { ValidationProblem } from '../errors/record-errors';
 
 /** RFC 6901: `~` → `~0`, `/` → `~1`. */
 export const jsonPointer = (path: readonly PropertyKey[]): string =>

@@ -1,4 +1,4 @@
-import { TooManyRequestsError } from '../errors';
+import { TooManyRequestsError } from '../errors/oauth-errors';
 import type { SlidingWindowLimiter, UndoableHit } from '../ports/sliding-window-limiter';
 import { retryAfterSeconds, windowDecision } from './window-decision';
 

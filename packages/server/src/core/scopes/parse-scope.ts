@@ -1,4 +1,4 @@
-import { InvalidScopeError } from '../errors';
+import { InvalidScopeError } from '../errors/oauth-errors';
 import type { RecordRef } from '../model/market';
 import { isPermissionScope } from './permission-catalog';
 

@@ -1,4 +1,4 @@
-import type { ValidationProblem } from '../record-errors';
+import type { ValidationProblem } from '../errors/record-errors';
 
 /**
  * SPEC §2: `provisioning` is never held by a public client. A sales channel's client id is public (it

@@ -1,4 +1,4 @@
-import { InvalidScopeError } from '../errors';
+import { InvalidScopeError } from '../errors/oauth-errors';
 import type { Market } from '../model/market';
 import type { Mode } from '../model/mode';
 import type { MarketDirectory } from '../ports/market-directory';

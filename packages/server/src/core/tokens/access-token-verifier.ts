@@ -1,5 +1,5 @@
 import { errors, type JWSHeaderParameters, type JWTPayload, jwtVerify } from 'jose';
-import { InvalidTokenError } from '../errors';
+import { InvalidTokenError } from '../errors/oauth-errors';
 import type { KeyRing } from '../keys/key-ring';
 import type { Clock } from '../ports/clock';
 import { API_KEY_TYP } from './api-key-issuer';

@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { InvalidClientError } from '../errors';
+import { InvalidClientError } from '../errors/oauth-errors';
 import type { OAuthClient } from '../model/client';
 import { isApiKey } from './api-key-typ';
 import { isTokenLive } from './token-liveness';

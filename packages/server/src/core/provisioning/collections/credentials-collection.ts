@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ValidationProblem } from '../../record-errors';
+import type { ValidationProblem } from '../../errors/record-errors';
 import { publicClientScopeProblems } from '../../scopes/public-clients-hold-no-provisioning';
 import type { CollectionDefinition, ProvisioningPolicy } from '../collection-definition';
 import { booleanField, expiresInField, jwksField, modeField, nameField, permissionScopesField, redirectUrisField } from '../field-schemas';

@@ -1,36 +1,26 @@
+import { CountersignError } from './countersign-error';
+
 /**
  * The OAuth error vocabulary: one class per error code of RFC 6749 §4.1.2.1 / §5.2, RFC 7009 and
- * RFC 6750. The core throws these; `http/error-mapper.ts` alone turns them into wire responses.
+ * RFC 6750, and SPEC §3's `too_many_requests`.
  */
-export abstract class OAuthError extends Error {
-  abstract readonly code: string;
-  /** HTTP status on the token, revoke and introspect endpoints. */
-  readonly status: number = 400;
-  /** Whether the authorization endpoint may report it by redirecting back to the client. */
-  readonly allowRedirect: boolean = true;
 
-  constructor(readonly description: string) {
-    super(description);
-    this.name = new.target.name;
-  }
-}
-
-export class InvalidRequestError extends OAuthError {
+export class InvalidRequestError extends CountersignError {
   readonly code = 'invalid_request';
 }
 
 /** RFC 6749 §5.2: failed client authentication; 401 with WWW-Authenticate. */
-export class InvalidClientError extends OAuthError {
+export class InvalidClientError extends CountersignError {
   readonly code = 'invalid_client';
   override readonly status = 401;
   override readonly allowRedirect = false;
 }
 
-export class InvalidGrantError extends OAuthError {
+export class InvalidGrantError extends CountersignError {
   readonly code = 'invalid_grant';
 }
 
-export class UnauthorizedClientError extends OAuthError {
+export class UnauthorizedClientError extends CountersignError {
   readonly code = 'unauthorized_client';
   constructor(
     description: string,
@@ -40,28 +30,28 @@ export class UnauthorizedClientError extends OAuthError {
   }
 }
 
-export class UnsupportedGrantTypeError extends OAuthError {
+export class UnsupportedGrantTypeError extends CountersignError {
   readonly code = 'unsupported_grant_type';
 }
 
-export class InvalidScopeError extends OAuthError {
+export class InvalidScopeError extends CountersignError {
   readonly code = 'invalid_scope';
 }
 
-export class AccessDeniedError extends OAuthError {
+export class AccessDeniedError extends CountersignError {
   readonly code = 'access_denied';
 }
 
-export class UnsupportedResponseTypeError extends OAuthError {
+export class UnsupportedResponseTypeError extends CountersignError {
   readonly code = 'unsupported_response_type';
 }
 
-export class UnsupportedTokenTypeError extends OAuthError {
+export class UnsupportedTokenTypeError extends CountersignError {
   readonly code = 'unsupported_token_type';
 }
 
-/** Not in RFC 6749; SPEC §3 names it for the rate limit. */
-export class TooManyRequestsError extends OAuthError {
+/** Not in RFC 6749; SPEC §3 names it for the rate limits. */
+export class TooManyRequestsError extends CountersignError {
   readonly code = 'too_many_requests';
   override readonly status = 429;
   constructor(
@@ -73,14 +63,14 @@ export class TooManyRequestsError extends OAuthError {
 }
 
 /** RFC 6750 §3.1: a bearer token that is missing, malformed, expired, revoked or badly signed. */
-export class InvalidTokenError extends OAuthError {
+export class InvalidTokenError extends CountersignError {
   readonly code = 'invalid_token';
   override readonly status = 401;
   override readonly allowRedirect = false;
 }
 
 /** RFC 6750 §3.1: the token is valid but lacks what the request needs. */
-export class InsufficientScopeError extends OAuthError {
+export class InsufficientScopeError extends CountersignError {
   readonly code = 'insufficient_scope';
   override readonly status = 403;
   override readonly allowRedirect = false;

@@ -1,0 +1,88 @@
+import type { FastifyRequest } from 'fastify';
+import { referenceApiRepository } from '../adapters/sql/reference-api-repository';
+import { consentSubject } from '../core/authorize/consent-subject';
+import { exchangeAppCode } from '../core/authorize/exchange-app-code';
+import { issueAuthorizationCode } from '../core/authorize/issue-authorization-code';
+import { reusableConsent } from '../core/authorize/reuse-consent';
+import { resolveAuthorizationTarget, validateAuthorizationRequest } from '../core/authorize/validate-authorization-request';
+import { authenticateClient } from '../core/client-auth/authenticate-client';
+import { handleTokenRequest } from '../core/grants/handle-token-request';
+import { revokeToken } from '../core/grants/revoke-token';
+import { signIn } from '../core/people/sign-in';
+import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
+import { ApiKeyIssuer } from '../core/tokens/api-key-issuer';
+import { introspectToken } from '../core/tokens/introspect-token';
+import type { AppOptions } from '../http/build-app';
+import { rateLimitKey, requestClientAddress } from '../http/client-address';
+import { authenticateProvisioning } from '../http/provisioning-auth';
+import { tokenRateLimit } from '../http/token-rate-limit';
+import { referenceApiGuard } from '../reference-api/reference-api-guard';
+import type { AppDependencies } from './compose-dependencies';
+import { rotateKeys } from './rotate-keys';
+
+/**
+ * Each plugin's options, from the composed dependencies: every plugin gets the few functions it calls,
+ * with their collaborators bound here, and none of them sees storage or the whole of the dependencies
+ * (DESIGN.md: each use case names what it needs).
+ */
+export function appOptions(deps: AppDependencies): AppOptions {
+  const { config, grants: services } = deps;
+  const addressKey = (request: FastifyRequest) => rateLimitKey(requestClientAddress(request, config.trustedProxies));
+  const authenticate = (presented: Parameters<typeof authenticateClient>[0]) =>
+    authenticateClient(presented, services.clients, services.hasher, services.clock);
+  const verifyStoreToken = provisioningTokenActor(deps.accessTokenVerifier, deps.tokens);
+  const authenticateActor = (authorization: string | undefined) =>
+    authenticateProvisioning(authorization, config.adminToken, verifyStoreToken);
+  const apiKeys = new ApiKeyIssuer(deps.keyRing, deps.clock, deps.random);
+
+  return {
+    issuer: config.issuer,
+    logLevel: config.logLevel,
+    demo: config.demo,
+    health: { ping: () => deps.storage.ping() },
+    wellKnown: { issuer: config.issuer, jwksJson: () => deps.keyRing.jwksJson() },
+    provisioning: { service: deps.provisioning, authenticate: authenticateActor },
+    keys: { authenticate: authenticateActor, rotateKeys: (compromised, actor) => rotateKeys(deps, compromised, actor) },
+    token: {
+      handleTokenRequest: (params, presented, context) => handleTokenRequest(params, presented, services, context),
+      rateLimit: tokenRateLimit(deps.rateLimiting.tokenLimiter, config.tokenRateLimit, addressKey),
+      addressKey,
+    },
+    revocation: { authenticate, revoke: (client, token) => revokeToken(client, token, deps.tokens) },
+    introspection: { authenticate, introspect: (client, token) => introspectToken(client, token, deps.tokens) },
+    authorize: {
+      issuer: config.issuer,
+      secureCookies: config.env === 'production',
+      cookieSecret: deps.cookieSecret,
+      backofficePrefix: config.backofficePrefix,
+      stores: services.stores,
+      people: services.people,
+      sessions: deps.sessions,
+      resolveTarget: (query, side) => resolveAuthorizationTarget(query, side, { clients: services.clients, env: config.env }),
+      validate: (target, query) => validateAuthorizationRequest(target, query, { markets: services.markets }),
+      signIn: (request) => signIn(request, services),
+      consentSubject: (request, owner, chosen) => consentSubject(request, owner, services, chosen),
+      reusableConsent: (request, subject) => reusableConsent(request, subject, services),
+      issueCode: (request, subject) =>
+        issueAuthorizationCode(request, subject, {
+          random: deps.random,
+          clock: deps.clock,
+          codes: services.codes,
+          hash: (value) => deps.secretHasher.hash(value),
+          codeTtlSeconds: config.codeTtl,
+        }),
+      addressKey,
+    },
+    exchange: { exchange: (request) => exchangeAppCode(request, { ...services, apiKeys }), addressKey },
+    referenceApi: {
+      guard: referenceApiGuard({
+        issuer: config.issuer,
+        jwksJson: () => deps.keyRing.jwksJson(),
+        clock: deps.clock,
+        liveness: deps.tokens,
+      }),
+      records: referenceApiRepository(deps.storage.db),
+      backofficePrefix: config.backofficePrefix,
+    },
+  };
+}
