@@ -23,12 +23,11 @@ const warnings: string[] = [];
 let reportBackgroundError = (error: unknown) => console.error(error);
 
 function configFromEnvironment(): Config {
-  const sqlitePath = process.env.COUNTERSIGN_SQLITE_PATH || './data/countersign.sqlite';
   try {
     const loaded = loadConfig(process.env, {
       adminToken: () => randomBytes(32).toString('base64url'),
       // Kept beside the database so that a restart can still decrypt the signing keys it made.
-      keyEncryptionKey: () => {
+      keyEncryptionKey: ({ sqlitePath }) => {
         const file = resolve(dirname(sqlitePath), 'development-key-encryption-key');
         if (existsSync(file)) return readFileSync(file, 'utf8').trim();
         const key = randomBytes(32).toString('base64url');

@@ -32,7 +32,8 @@ export interface Config {
 /** Development stand-ins for secrets the operator did not set; main.ts decides how they are made. */
 export interface DevelopmentSecrets {
   adminToken(): string;
-  keyEncryptionKey(): string;
+  /** Made (or read back) beside the SQLite database, so that a restart can still decrypt the signing keys. */
+  keyEncryptionKey(where: { readonly sqlitePath: string }): string;
 }
 
 export class ConfigError extends Error {
@@ -103,7 +104,7 @@ export function loadConfig(
     warnings.push('COUNTERSIGN_ADMIN_TOKEN is not set: generated a development admin token (printed below)');
   }
   if (keyEncryptionKey === undefined) {
-    keyEncryptionKey = development.keyEncryptionKey();
+    keyEncryptionKey = development.keyEncryptionKey({ sqlitePath: values.COUNTERSIGN_SQLITE_PATH as string });
     warnings.push('COUNTERSIGN_KEY_ENCRYPTION_KEY is not set: using a generated development key; set one before real use');
   }
 

@@ -70,8 +70,7 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
       });
     },
 
-    async rotate({ expectedCurrentKid, newNext, retiredPublishUntil, now, actor }) {
-      let revokedGrants: string[] = [];
+    async rotate({ expectedCurrentKid, newNext, retiredPublishUntil, now, actor }, inTransaction) {
       await db.transaction().execute(async (trx) => {
         if (expectedCurrentKid !== null) {
           const retired =
@@ -89,11 +88,8 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
                   .executeTakeFirst();
           const affected = 'numDeletedRows' in retired ? retired.numDeletedRows : retired.numUpdatedRows;
           if (affected !== 1n) throw new RecordConflictError('the signing keys were rotated meanwhile; try again');
-          // SPEC §4: a compromised key's API keys die with it, in the same transaction.
-          if (retiredPublishUntil === null) {
-            revokedGrants = await revokeGrantsWhere(trx, { apiKeyKid: expectedCurrentKid }, { reason: 'key_compromised', actor, at: now });
-          }
         }
+        await inTransaction({ revokeGrants: (selector, revocation) => revokeGrantsWhere(trx, selector, revocation) });
         await trx
           .updateTable('signing_keys')
           .set({ status: 'current', activated_at: toIso(now) })
@@ -122,7 +118,6 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyStore {
           })
           .execute();
       });
-      return { revokedGrants };
     },
   };
 }

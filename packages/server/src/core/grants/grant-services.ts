@@ -1,8 +1,8 @@
-import type { KeyEncryptor } from '../keys/key-encryptor';
 import type { ChangePublisher } from '../ports/change-publisher';
 import type { ClientDirectory } from '../ports/client-directory';
 import type { Clock } from '../ports/clock';
 import type { CodeStore } from '../ports/code-store';
+import type { Encryptor } from '../ports/encryptor';
 import type { GrantStore } from '../ports/grant-store';
 import type { MarketDirectory } from '../ports/market-directory';
 import type { PeopleDirectory } from '../ports/people-directory';
@@ -30,7 +30,7 @@ export interface GrantServices {
   readonly hasher: SecretHasher;
   readonly accessTokens: AccessTokenIssuer;
   /** Encrypts the pair kept for the refresh grace window. */
-  readonly encryptor: KeyEncryptor;
+  readonly encryptor: Encryptor;
   readonly failedAttempts: FailedAttempts;
   readonly grantMaxAgeSeconds: number;
   readonly refreshGraceSeconds: number;

@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
+import type { Encryptor } from '../ports/encryptor';
+
 const VERSION = 'v1';
 
 /**
@@ -7,7 +9,7 @@ const VERSION = 'v1';
  * COUNTERSIGN_KEY_ENCRYPTION_KEY. The key id in the associated data binds each blob to its row, so a
  * ciphertext copied onto another row does not decrypt. See docs/adr/0002-key-storage.md.
  */
-export class KeyEncryptor {
+export class KeyEncryptor implements Encryptor {
   readonly #key: Buffer;
 
   constructor(keyEncryptionKey: Buffer) {

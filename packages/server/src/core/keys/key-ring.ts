@@ -1,22 +1,18 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import type { ActiveSigningKey } from '../model/active-signing-key';
 import type { SigningAlgorithm } from '../model/signing-algorithm';
 import type { Clock } from '../ports/clock';
 import type { SigningKeyStore, StoredSigningKey } from '../ports/signing-key-store';
+import type { SigningKeys } from '../ports/signing-keys';
 import { generateSigningKey } from './generate-signing-key';
 import type { KeyEncryptor } from './key-encryptor';
-
-export interface ActiveSigningKey {
-  readonly kid: string;
-  readonly alg: SigningAlgorithm;
-  readonly privateKey: KeyObject;
-}
 
 /**
  * The signing keys as this instance holds them in memory: the current private key (imported once,
  * not per token) and the JWKS document, serialised once per load. `load()` runs at start and then
  * periodically, so that every instance follows a rotation made by another.
  */
-export class KeyRing {
+export class KeyRing implements SigningKeys {
   #current: ActiveSigningKey | undefined;
   #jwksJson = '{"keys":[]}';
   #publicKeys = new Map<string, { alg: string; key: KeyObject }>();

@@ -1,3 +1,5 @@
+import { ChangeOutbox } from '../change-outbox';
+import { revokeGrants } from '../grants/revoke-grant';
 import type { SigningAlgorithm } from '../model/signing-algorithm';
 import type { ChangePublisher } from '../ports/change-publisher';
 import type { Clock } from '../ports/clock';
@@ -33,25 +35,34 @@ export async function rotateSigningKeys(input: RotationInput): Promise<{ current
   const before = keyRing.current().kid;
   const generated = await generateSigningKey(input.alg);
   const now = clock.now();
-  const { revokedGrants } = await store.rotate({
-    expectedCurrentKid: before,
-    newNext: {
-      kid: generated.kid,
-      alg: generated.alg,
-      status: 'next',
-      publicJwk: generated.publicJwk as Record<string, unknown>,
-      privateJwkEncrypted: encryptor.encrypt(JSON.stringify(generated.privateJwk), generated.kid),
-      createdAt: now,
-      activatedAt: null,
-      retiredAt: null,
-      publishUntil: null,
+  const outbox = new ChangeOutbox();
+  await store.rotate(
+    {
+      expectedCurrentKid: before,
+      newNext: {
+        kid: generated.kid,
+        alg: generated.alg,
+        status: 'next',
+        publicJwk: generated.publicJwk as Record<string, unknown>,
+        privateJwkEncrypted: encryptor.encrypt(JSON.stringify(generated.privateJwk), generated.kid),
+        createdAt: now,
+        activatedAt: null,
+        retiredAt: null,
+        publishUntil: null,
+      },
+      retiredPublishUntil: input.compromised ? null : now + input.longestTokenLifetimeSeconds * 1000,
+      now,
+      actor: input.actor,
     },
-    retiredPublishUntil: input.compromised ? null : now + input.longestTokenLifetimeSeconds * 1000,
-    now,
-    actor: input.actor,
-  });
-  // Revoked in the rotation's own transaction by the store; published here, after the commit.
-  for (const id of revokedGrants) input.changes.publish({ collection: 'grants', id });
+    // SPEC §4: a compromised key is dropped at once, and the API keys it signed (which never expire)
+    // die with it, in the rotation's own transaction; the revocations are published after the commit.
+    async (grants) => {
+      if (input.compromised) {
+        await revokeGrants(grants, outbox, { apiKeyKid: before }, { reason: 'key_compromised', actor: input.actor, at: now });
+      }
+    },
+  );
+  outbox.flushTo(input.changes);
   await keyRing.load();
   return { current: keyRing.current().kid, retired: before };
 }

@@ -1,4 +1,5 @@
 import type { AuditActor } from '../model/audit-actor';
+import type { GrantRevoker } from './grant-revoker';
 export type SigningKeyStatus = 'next' | 'current' | 'retired';
 
 export interface StoredSigningKey {
@@ -35,8 +36,9 @@ export interface SigningKeyStore {
   /** Replaces the `next` key (when the configured algorithm changed). */
   replaceNext(replacement: StoredSigningKey): Promise<void>;
   /**
-   * next → current, current → retired (or deleted), `newNext` → next, in one transaction; a dropped
-   * (compromised) key's API-key grants are revoked in it too, and their ids returned for publishing.
+   * next → current, current → retired (or deleted), `newNext` → next, in one transaction, in which
+   * `inTransaction` runs too with the grants at hand (the core revokes a dropped key's API-key grants
+   * there: they die with the key, or not at all).
    */
-  rotate(plan: RotationPlan): Promise<{ revokedGrants: string[] }>;
+  rotate(plan: RotationPlan, inTransaction: (grants: GrantRevoker) => Promise<void>): Promise<void>;
 }

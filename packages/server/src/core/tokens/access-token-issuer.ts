@@ -1,6 +1,6 @@
-import type { KeyRing } from '../keys/key-ring';
 import type { Clock } from '../ports/clock';
 import type { Random } from '../ports/random';
+import type { SigningKeys } from '../ports/signing-keys';
 import { type AccessTokenSubject, accessTokenClaims } from './access-token-claims';
 import { signJwt } from './sign-jwt';
 
@@ -14,7 +14,7 @@ export interface IssuedAccessToken {
 /** Signs RFC 9068 access tokens (`typ: at+jwt`) with the current key. No storage: nothing is written. */
 export class AccessTokenIssuer {
   constructor(
-    private readonly keyRing: KeyRing,
+    private readonly keyRing: SigningKeys,
     private readonly clock: Clock,
     private readonly random: Random,
   ) {}

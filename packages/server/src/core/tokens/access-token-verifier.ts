@@ -1,7 +1,7 @@
 import { errors, type JWSHeaderParameters, type JWTPayload, jwtVerify } from 'jose';
 import { InvalidTokenError } from '../errors/oauth-errors';
-import type { KeyRing } from '../keys/key-ring';
 import type { Clock } from '../ports/clock';
+import type { SigningKeys } from '../ports/signing-keys';
 import { API_KEY_TYP } from './api-key-issuer';
 import { isApiKey } from './api-key-typ';
 
@@ -14,7 +14,7 @@ const ALGORITHMS = ['ES256', 'RS256', 'RS512', 'EdDSA'];
  */
 export class AccessTokenVerifier {
   constructor(
-    private readonly keyRing: KeyRing,
+    private readonly keyRing: SigningKeys,
     private readonly clock: Clock,
     private readonly issuer: string,
   ) {}

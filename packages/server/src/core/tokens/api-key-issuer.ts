@@ -1,6 +1,7 @@
-import type { ActiveSigningKey, KeyRing } from '../keys/key-ring';
+import type { ActiveSigningKey } from '../model/active-signing-key';
 import type { Clock } from '../ports/clock';
 import type { Random } from '../ports/random';
+import type { SigningKeys } from '../ports/signing-keys';
 import { type AccessTokenSubject, accessTokenClaims } from './access-token-claims';
 import { signJwt } from './sign-jwt';
 
@@ -27,7 +28,7 @@ export interface IssuedApiKey {
  */
 export class ApiKeyIssuer {
   constructor(
-    private readonly keyRing: KeyRing,
+    private readonly keyRing: SigningKeys,
     private readonly clock: Clock,
     private readonly random: Random,
   ) {}

@@ -1,5 +1,5 @@
 import { sign } from 'node:crypto';
-import type { ActiveSigningKey } from '../keys/key-ring';
+import type { ActiveSigningKey } from '../model/active-signing-key';
 
 const digests = { ES256: 'sha256', RS256: 'sha256', RS512: 'sha512', EdDSA: null } as const;
 const headers = new Map<string, string>();
