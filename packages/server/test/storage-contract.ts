@@ -11,6 +11,7 @@ import type { RecordChange } from '../src/core/model/record-change';
 import type { ProvisioningStore } from '../src/core/ports/provisioning-store';
 import type { StoredSigningKey } from '../src/core/ports/signing-key-store';
 import type { ProvisioningActor } from '../src/core/provisioning/provisioning-actor';
+import { provisioningCollections } from '../src/core/provisioning/provisioning-collections';
 import { ProvisioningService } from '../src/core/provisioning/provisioning-service';
 import { SecretHasher } from '../src/core/secrets/secret-hasher';
 import { TestClock } from './support/test-clock';
@@ -250,7 +251,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         [liveSku.id],
       );
       assert.deepEqual(await service.list(live, 'skus', storeId, 'test'), []);
-      assert.equal(await repo.find('skus', testSku.id, { storeId, mode: 'live' }), null);
+      assert.equal(await repo.find(provisioningCollections.skus.table, testSku.id, { storeId, mode: 'live' }), null);
       assert.deepEqual(
         (await service.list(ADMIN, 'skus', storeId, 'test')).map((r) => r.id),
         [testSku.id],
@@ -263,8 +264,8 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       await assert.rejects(service.read(ADMIN, 'customer_groups', two, group.id), RecordNotFoundError);
       await assert.rejects(service.remove(ADMIN, 'customer_groups', two, group.id), RecordNotFoundError);
       assert.deepEqual(await service.list(ADMIN, 'customer_groups', two), []);
-      assert.equal(await repo.find('customer_groups', group.id, { storeId: two }), null);
-      assert.ok(await repo.find('customer_groups', group.id, { storeId: one }));
+      assert.equal(await repo.find(provisioningCollections.customer_groups.table, group.id, { storeId: two }), null);
+      assert.ok(await repo.find(provisioningCollections.customer_groups.table, group.id, { storeId: one }));
     });
 
     test('a reference to another store or the other mode is refused with a pointer to the field', async () => {
@@ -307,8 +308,8 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       await assert.rejects(service.remove(ADMIN, 'price_lists', storeId, list), RecordConflictError);
       await assert.rejects(service.remove(ADMIN, 'stock_locations', storeId, loc), RecordConflictError);
       assert.equal(await auditCount(), before, 'a failed delete writes no audit entry');
-      assert.ok(await repo.find('price_lists', list, { storeId }));
-      assert.ok(await repo.find('stock_locations', loc, { storeId }));
+      assert.ok(await repo.find(provisioningCollections.price_lists.table, list, { storeId }));
+      assert.ok(await repo.find(provisioningCollections.stock_locations.table, loc, { storeId }));
     });
 
     test('deleting a store removes all of its records', async () => {
@@ -339,7 +340,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       const before = await auditCount();
       await assert.rejects(
         repo.transaction(async (tx) => {
-          await tx.insert('skus', {
+          await tx.insert(provisioningCollections.skus.table, {
             id: 'doomed-sku',
             store_id: storeId,
             mode: 'test',
@@ -353,7 +354,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         }),
         /boom/,
       );
-      assert.equal(await repo.find('skus', 'doomed-sku', {}), null);
+      assert.equal(await repo.find(provisioningCollections.skus.table, 'doomed-sku', {}), null);
       assert.equal(await auditCount(), before);
 
       // The same through the service: the unique violation comes after the reference checks.

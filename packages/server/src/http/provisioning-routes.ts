@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { InvalidRequestError } from '../core/errors/oauth-errors';
-import type { CollectionDefinition } from '../core/provisioning/collection-definition';
 import type { ProvisioningActor } from '../core/provisioning/provisioning-actor';
 import { provisioningCollections } from '../core/provisioning/provisioning-collections';
 import type { ProvisioningService } from '../core/provisioning/provisioning-service';
@@ -32,7 +31,11 @@ export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> =
   const actorOf = (request: FastifyRequest) => options.authenticate(request.headers.authorization);
 
   for (const def of Object.values(provisioningCollections)) {
-    const { base, item, storeIdOf, idOf } = paths(def);
+    const base = `${PREFIX}${def.paths.base}`;
+    const item = `${PREFIX}${def.paths.item}`;
+    // A store-scoped collection's store is in the path; a server-wide one's record id may be (stores).
+    const storeIdOf = (p: Params) => (def.scope === 'global' ? undefined : p.storeId);
+    const idOf = (p: Params) => p[def.paths.idParam] ?? '';
 
     app.post<{ Params: Params }>(base, async (request, reply) => {
       const actor = await actorOf(request);
@@ -66,11 +69,10 @@ export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> =
       return reply.code(204).send();
     });
 
-    if (def.rotatable && (def.name === 'credentials' || def.name === 'apps')) {
-      const collection = def.name;
+    if (def.rotatesSecret) {
       app.post<{ Params: Params }>(`${item}/rotate_secret`, async (request, reply) => {
         const actor = await actorOf(request);
-        const rotated = await service.rotateSecret(actor, collection, storeIdOf(request.params), idOf(request.params), {
+        const rotated = await service.rotateSecret(actor, def.name, storeIdOf(request.params), idOf(request.params), {
           compromised: compromisedFlag(request.body),
         });
         return noStore(reply).send({ client_secret: rotated.clientSecret, previous_secret_expires_at: rotated.previousSecretExpiresAt });
@@ -80,29 +82,3 @@ export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> =
 
   await app.register(grantRoutes, options);
 };
-
-/** `/stores` and `/stores/:storeId`; `/users`, `/apps`; `/stores/:storeId/<collection>[/:id]` for the rest. */
-function paths(def: CollectionDefinition) {
-  if (def.name === 'stores') {
-    return {
-      base: `${PREFIX}/stores`,
-      item: `${PREFIX}/stores/:storeId`,
-      storeIdOf: () => undefined,
-      idOf: (p: Params) => p.storeId ?? '',
-    };
-  }
-  if (def.scope === 'global') {
-    return {
-      base: `${PREFIX}/${def.name}`,
-      item: `${PREFIX}/${def.name}/:id`,
-      storeIdOf: () => undefined,
-      idOf: (p: Params) => p.id ?? '',
-    };
-  }
-  return {
-    base: `${PREFIX}/stores/:storeId/${def.name}`,
-    item: `${PREFIX}/stores/:storeId/${def.name}/:id`,
-    storeIdOf: (p: Params) => p.storeId,
-    idOf: (p: Params) => p.id ?? '',
-  };
-}

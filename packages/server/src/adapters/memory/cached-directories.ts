@@ -4,10 +4,12 @@ import type { Market, StockLocation } from '../../core/model/market';
 import type { ClientDirectory } from '../../core/ports/client-directory';
 import type { Clock } from '../../core/ports/clock';
 import type { MarketDirectory } from '../../core/ports/market-directory';
+import type { AnyCollection } from '../../core/provisioning/collection-definition';
+import { provisioningCollections } from '../../core/provisioning/provisioning-collections';
 import { TtlCache } from './ttl-cache';
 
-const clientCollections = new Set(['credentials', 'apps', 'stores']);
-const marketCollections = new Set(['markets', 'stock_locations', 'stores']);
+const staleCaches = (collection: string) =>
+  (provisioningCollections as Readonly<Record<string, AnyCollection | undefined>>)[collection]?.staleCaches ?? [];
 
 /**
  * The token path reads clients and markets on every request; these caches answer repeated reads from
@@ -25,8 +27,9 @@ export function cachedDirectories(
   const marketCache = new TtlCache<Market | undefined>(clock, ttlSeconds * 1000);
   const locationCache = new TtlCache<StockLocation | undefined>(clock, ttlSeconds * 1000);
   changes.subscribe(({ collection }) => {
-    if (clientCollections.has(collection)) clientCache.clear();
-    if (marketCollections.has(collection)) {
+    const stale = staleCaches(collection);
+    if (stale.includes('clients')) clientCache.clear();
+    if (stale.includes('markets')) {
       marketCache.clear();
       locationCache.clear();
     }

@@ -1,8 +1,8 @@
 import { AuthorizationPageError } from '../errors/authorization-page-error';
 import { AccessDeniedError } from '../errors/oauth-errors';
-import { ownerScopeContext } from '../grants/owner-scope-context';
 import type { Owner } from '../model/owner';
 import type { StoreSummary } from '../model/store-summary';
+import { ownerScopeContext } from '../people/owner-scope-context';
 import type { MarketDirectory } from '../ports/market-directory';
 import type { PeopleDirectory } from '../ports/people-directory';
 import type { StoreDirectory } from '../ports/store-directory';

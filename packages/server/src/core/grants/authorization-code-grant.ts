@@ -1,11 +1,11 @@
 import { InvalidGrantError, InvalidRequestError } from '../errors/oauth-errors';
 import type { OAuthClient } from '../model/client';
+import { ownerScopeContext } from '../people/owner-scope-context';
 import { parseScope } from '../scopes/parse-scope';
 import { type ResolvedScope, resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
 import type { OwnerTokenDeps } from './issue-owner-tokens';
 import { ownerAccessToken } from './issue-owner-tokens';
-import { ownerScopeContext } from './owner-scope-context';
 import type { RedeemCodeDeps } from './redeem-code';
 import { CodeRedemptionError, redeemCode } from './redeem-code';
 import type { TokenParams, TokenResponse } from './token-response';

@@ -3,12 +3,12 @@ import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from 
 import { clientActor } from '../model/audit-actor';
 import type { ClientKind, OAuthClient } from '../model/client';
 import type { Owner } from '../model/owner';
+import { ownerScopeContext } from '../people/owner-scope-context';
 import { parseScope } from '../scopes/parse-scope';
 import { resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
 import type { OwnerTokenDeps } from './issue-owner-tokens';
 import { issueOwnerTokens } from './issue-owner-tokens';
-import { ownerScopeContext } from './owner-scope-context';
 import type { TokenParams, TokenResponse } from './token-response';
 
 /** Asymmetric algorithms only: an HMAC assertion would need a shared secret, and `none` no key at all. */

@@ -3,9 +3,9 @@ import { clientActor, personActor } from '../model/audit-actor';
 import type { OAuthClient } from '../model/client';
 import type { Grant } from '../model/grant';
 import type { StoreSummary } from '../model/store-summary';
+import { ownerScopeContext } from '../people/owner-scope-context';
 import type { GrantServices } from './grant-services';
 import { mayRefresh, newGrant, newRefreshToken } from './issue-owner-tokens';
-import { ownerScopeContext } from './owner-scope-context';
 import { revokeGrant } from './revoke-grant';
 
 /** Why a code was refused: `expired` is told apart only by the app exchange (SPEC §3). */

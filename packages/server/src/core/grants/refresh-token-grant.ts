@@ -4,13 +4,13 @@ import { clientActor } from '../model/audit-actor';
 import type { OAuthClient } from '../model/client';
 import type { Grant } from '../model/grant';
 import type { Owner } from '../model/owner';
+import { ownerScopeContext } from '../people/owner-scope-context';
 import type { StoredRefreshToken } from '../ports/grant-store';
 import { type ParsedScope, parseScope } from '../scopes/parse-scope';
 import { type ResolvedScope, resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
 import type { OwnerTokenDeps } from './issue-owner-tokens';
 import { newRefreshToken, ownerAccessToken } from './issue-owner-tokens';
-import { ownerScopeContext } from './owner-scope-context';
 import { revokeGrant } from './revoke-grant';
 import type { TokenParams, TokenResponse } from './token-response';
 

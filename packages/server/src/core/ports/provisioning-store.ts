@@ -1,7 +1,6 @@
 import type { AuditEntry } from '../model/audit-entry';
 import type { AuditEntryRecord, AuditLogQuery, AuditLogView } from '../model/audit-log';
 import type { ClientKind } from '../model/client';
-import type { CollectionName } from '../model/collection-name';
 import type { GrantRevocation, GrantSelector } from '../model/grant-revocation';
 import type { Mode } from '../model/mode';
 import type { Owner, OwnerType } from '../model/owner';
@@ -14,6 +13,27 @@ export type ProvisionedRecord = Readonly<Record<string, unknown>> & { readonly i
 
 /** Field values to write; may carry `password_hash` and `secret_hash`, which never come back out. */
 export type RecordValues = Record<string, unknown>;
+
+/**
+ * A collection's table and how its columns differ from the record's fields (its row codec); every
+ * other column is stored as the field is. Declared by the collection (core/provisioning/collections/).
+ */
+export interface TableSpec {
+  readonly name: string;
+  /** 0/1 integers ↔ booleans. */
+  readonly flags?: readonly string[];
+  /** JSON text ↔ arrays and objects. */
+  readonly json?: readonly string[];
+  /** Columns that never leave storage (SPEC §5: no hash in a record). */
+  readonly hidden?: readonly string[];
+  /** A list field kept, in its order, in a join table of its own rather than in a column. */
+  readonly orderedList?: { readonly field: string; readonly table: string; readonly ownerColumn: string; readonly itemColumn: string };
+  /**
+   * Deleting a record reaches both ends of references through cascades (a store): on PostgreSQL the
+   * references are then checked at commit, for that delete only.
+   */
+  readonly deferReferencesOnDelete?: boolean;
+}
 
 /** Narrows a lookup: `storeId` for store-scoped collections, `mode` for the moded ones, `fields` equal to values. */
 export interface RecordScope {
@@ -61,9 +81,9 @@ export type GrantListQuery = ({ readonly userId: string } | { readonly clientId:
 };
 
 export interface ProvisioningReader {
-  find(collection: CollectionName, id: string, scope: RecordScope): Promise<ProvisionedRecord | null>;
+  find(table: TableSpec, id: string, scope: RecordScope): Promise<ProvisionedRecord | null>;
   /** Oldest first. */
-  list(collection: CollectionName, scope: RecordScope): Promise<ProvisionedRecord[]>;
+  list(table: TableSpec, scope: RecordScope): Promise<ProvisionedRecord[]>;
   /** Oldest first, revoked ones included (the record says so). */
   listGrants(query: GrantListQuery): Promise<GrantRecord[]>;
   findGrant(id: string): Promise<GrantRecord | null>;
@@ -78,9 +98,9 @@ export interface ProvisioningTransaction extends ProvisioningReader {
    * store row), so that rules across rows (a store keeps an owner) hold under concurrency.
    */
   lockStore(storeId: string): Promise<void>;
-  insert(collection: CollectionName, values: RecordValues): Promise<ProvisionedRecord>;
-  update(collection: CollectionName, id: string, values: RecordValues): Promise<ProvisionedRecord>;
-  remove(collection: CollectionName, id: string): Promise<void>;
+  insert(table: TableSpec, values: RecordValues): Promise<ProvisionedRecord>;
+  update(table: TableSpec, id: string, values: RecordValues): Promise<ProvisionedRecord>;
+  remove(table: TableSpec, id: string): Promise<void>;
   /**
    * Moves the current secret hash to `previous_secret_hash` (valid until `previousExpiresAt`) and
    * stores `newHash`, in one statement; `false` when the client has no secret (a public client).
@@ -88,7 +108,7 @@ export interface ProvisioningTransaction extends ProvisioningReader {
    * obtained before `at` is marked dead (`tokens_invalid_before`).
    */
   rotateSecret(
-    collection: 'credentials' | 'apps',
+    table: TableSpec,
     id: string,
     rotation: { readonly newHash: string; readonly previousExpiresAt: string; readonly at: string; readonly compromised: boolean },
   ): Promise<boolean>;
@@ -100,8 +120,6 @@ export interface ProvisioningTransaction extends ProvisioningReader {
   revokeGrants(selector: GrantSelector, revocation: GrantRevocation): Promise<string[]>;
   /** Ends every sign-in session of a person (SPEC §3: a password change, a deletion). */
   endSessionsOf(person: Owner): Promise<void>;
-  /** The `client_id`s of a store's credentials (both modes) or of a user's apps. */
-  clientIdsOf(owner: { readonly storeId: string } | { readonly ownerUserId: string }): Promise<string[]>;
   /** Ids of the live grants that include `storeId`, of these client kinds, optionally only those of one user. */
   liveGrantIdsOnStore(
     storeId: string,

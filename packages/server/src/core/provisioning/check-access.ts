@@ -1,5 +1,5 @@
 import { InsufficientScopeError } from '../errors/oauth-errors';
-import type { CollectionDefinition } from './collection-definition';
+import type { AnyCollection } from './collection-definition';
 import type { ProvisioningActor } from './provisioning-actor';
 
 export type ProvisioningOperation = 'create' | 'list' | 'read' | 'update' | 'delete' | 'rotate_secret';
@@ -16,7 +16,7 @@ const WRITES: ReadonlySet<ProvisioningOperation> = new Set(['create', 'update', 
  */
 export function checkAccess(
   actor: ProvisioningActor,
-  collection: CollectionDefinition,
+  collection: AnyCollection,
   operation: ProvisioningOperation,
   storeId: string | undefined,
   recordId?: string,

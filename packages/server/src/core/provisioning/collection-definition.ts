@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import type { ValidationProblem } from '../errors/record-errors';
 import type { CollectionName } from '../model/collection-name';
-import type { ProvisionedRecord, ProvisioningTransaction, RecordValues } from '../ports/provisioning-store';
+import type { ProvisionedRecord, ProvisioningTransaction, RecordValues, TableSpec } from '../ports/provisioning-store';
 import type { Random } from '../ports/random';
+import type { GrantEffects, RevocationContext } from './grant-effects';
 import type { ProvisioningActor } from './provisioning-actor';
 
 /**
@@ -40,41 +41,94 @@ export interface ReferenceRule {
 }
 
 /**
- * Everything that makes one provisioning collection different from another; the service, the
- * repository and the route registrar are generic over it.
+ * The collection's routes under /provisioning/v1 (SPEC §5): the list path and the record path, and
+ * which route parameter holds the record's id (`storeId` for /stores/{storeId} itself).
  */
-export interface CollectionDefinition {
+export interface CollectionPaths {
+  readonly base: string;
+  readonly item: string;
+  readonly idParam: 'id' | 'storeId';
+}
+
+/** `/users`, `/users/:id`: a collection of the whole server. */
+export const serverPaths = (name: string): CollectionPaths => ({ base: `/${name}`, item: `/${name}/:id`, idParam: 'id' });
+
+/** `/stores/:storeId/skus`, `/stores/:storeId/skus/:id`: a store's collection. */
+export const storePaths = (name: string): CollectionPaths => ({
+  base: `/stores/:storeId/${name}`,
+  item: `/stores/:storeId/${name}/:id`,
+  idParam: 'id',
+});
+
+/** What `checkWrite` sees of a write: `after` absent on delete, `before` absent on create. */
+export interface CollectionWrite<Row> {
+  readonly tx: ProvisioningTransaction;
+  readonly actor: ProvisioningActor;
+  readonly storeId: string | undefined;
+  readonly before: Row | undefined;
+  readonly after: RecordValues | undefined;
+}
+
+/**
+ * Everything that makes one provisioning collection different from another. The service, the
+ * repository and the route registrar are generic over it and name no collection: what a credential,
+ * a market or a membership *does* is said here, in its own file, and nowhere else.
+ *
+ * `Row` is the record as the API shows it; `Create` and `Patch` are what the schemas parse.
+ */
+export interface CollectionDefinition<Row extends ProvisionedRecord = ProvisionedRecord, Create = RecordValues, Patch = RecordValues> {
   readonly name: CollectionName;
   /** Singular, for the audit log (`credential.create`) and messages. */
   readonly targetType: string;
   readonly scope: CollectionScope;
+  /** Its table, and how the table's columns differ from the record's fields (the row codec). */
+  readonly table: TableSpec;
+  readonly paths: CollectionPaths;
   /** What a store-bound token may do here (an admin may do everything). */
   readonly storeActor: 'allowed' | 'forbidden' | 'own_store_only';
-  readonly createSchema: (policy: ProvisioningPolicy) => z.ZodType<RecordValues>;
+  readonly createSchema: (policy: ProvisioningPolicy) => z.ZodType<Create>;
   /** Patchable fields, no defaults (an omitted field stays as it is). */
-  readonly updateSchema: (policy: ProvisioningPolicy) => z.ZodType<RecordValues>;
+  readonly updateSchema: (policy: ProvisioningPolicy) => z.ZodType<Patch>;
   readonly references: readonly ReferenceRule[];
   /** Detail of the 409 when a unique key is taken. */
   readonly uniqueConflict: string;
   /** Input → stored values (hashes passwords, issues client ids and secrets); identity by default. */
-  readonly prepareCreate?: (input: RecordValues, tools: PrepareTools) => Promise<PreparedCreate>;
-  readonly prepareUpdate?: (input: RecordValues, tools: PrepareTools) => Promise<RecordValues>;
+  readonly prepareCreate?: (input: Create, tools: PrepareTools) => Promise<PreparedCreate>;
+  readonly prepareUpdate?: (patch: Patch, tools: PrepareTools) => Promise<RecordValues>;
   /** Rules across fields that must hold for the record after a patch (a webapp keeps 1–10 redirect URIs). */
-  readonly checkPatched?: (patched: ProvisionedRecord) => ValidationProblem[];
-  /** Has a client secret that `rotate_secret` can replace. */
-  readonly rotatable?: boolean;
+  readonly checkPatched?: (patched: Row) => ValidationProblem[];
+  /** Rules across records, checked inside the write's transaction before it is made (the owner rule). */
+  readonly checkWrite?: (write: CollectionWrite<Row>) => Promise<void>;
   /**
-   * Rules across records, checked inside the write's transaction before it is made (`after` absent on
-   * delete, `before` absent on create): the owner rule of memberships, say. Throws to refuse.
+   * SPEC §1: the grants (and sign-in sessions) a write ends, in the write's own transaction, before the
+   * record changes. `null`: this write is no cause at all (its audit entry says nothing about grants).
    */
-  readonly checkWrite?: (write: CollectionWrite) => Promise<void>;
+  readonly effects?: {
+    readonly onUpdate?: (ctx: RevocationContext, before: Row, patch: Patch) => Promise<GrantEffects | null>;
+    readonly onDelete?: (ctx: RevocationContext, before: Row) => Promise<GrantEffects | null>;
+  };
+  /**
+   * The token path's caches a committed write to this collection makes stale (adapters/memory/
+   * cached-directories.ts): the clients (credentials, apps, and stores whose slug tokens carry), the
+   * markets (markets, their stock locations, their stores).
+   */
+  readonly staleCaches?: readonly ('clients' | 'markets')[];
+  /** `POST {item}/rotate_secret` (SPEC §5): the record holds a client secret. */
+  readonly rotatesSecret?: boolean;
+  /** The store a record's audit entry belongs to; by default the path's store. */
+  readonly auditStoreId?: (record: Row, storeId: string | undefined) => string | null;
 }
 
-/** What `checkWrite` sees of a write. */
-export interface CollectionWrite {
-  readonly tx: ProvisioningTransaction;
-  readonly actor: ProvisioningActor;
-  readonly storeId: string | undefined;
-  readonly before: ProvisionedRecord | undefined;
-  readonly after: RecordValues | undefined;
+/** A definition of any collection, as the generic service, repository and routes take it. */
+export type AnyCollection = CollectionDefinition<ProvisionedRecord, RecordValues, RecordValues>;
+
+/**
+ * Declares a collection: `defineCollection<Row>()({...})`. `Row` is the record as the API shows it;
+ * what the create and update schemas parse is inferred from them, so a hook that reads a field the
+ * schema does not give, or that the record does not have, is a type error. The result is the erased
+ * form the generic service, repository and routes take.
+ */
+export function defineCollection<Row extends ProvisionedRecord>() {
+  return <Create extends RecordValues, Patch extends RecordValues>(definition: CollectionDefinition<Row, Create, Patch>): AnyCollection =>
+    definition as unknown as AnyCollection;
 }

@@ -1,8 +1,11 @@
 import { InsufficientScopeError } from '../errors/oauth-errors';
 import { RecordConflictError } from '../errors/record-errors';
 import type { Role } from '../model/role';
-import type { ProvisioningTransaction } from '../ports/provisioning-store';
+import type { ProvisioningTransaction, TableSpec } from '../ports/provisioning-store';
 import type { ProvisioningActor } from './provisioning-actor';
+
+/** The memberships' table: the owner rule reads it across the store's rows (memberships-collection.ts declares it too). */
+export const MEMBERSHIPS_TABLE: TableSpec = { name: 'memberships' };
 
 /**
  * SPEC §5: only an owner (or the admin token, or the server itself) grants or removes the owner role.
@@ -19,7 +22,7 @@ export async function checkOwnerRoleChange(
   if (before !== 'owner' && after !== 'owner') return;
   if (before === after) return;
   if (actor.kind !== 'store') return;
-  const acting = !actor.ownerUserId ? [] : await tx.list('memberships', { storeId, fields: { user_id: actor.ownerUserId } });
+  const acting = !actor.ownerUserId ? [] : await tx.list(MEMBERSHIPS_TABLE, { storeId, fields: { user_id: actor.ownerUserId } });
   if (acting[0]?.role !== 'owner') throw new InsufficientScopeError('only an owner of the store may grant or remove the owner role');
 }
 
@@ -29,7 +32,7 @@ export async function checkOwnerRoleChange(
  * owners removed at once cannot both find the other still there.
  */
 export async function checkStoreKeepsAnOwner(tx: ProvisioningTransaction, storeId: string, leavingUserId: string): Promise<void> {
-  const owners = await tx.list('memberships', { storeId, fields: { role: 'owner' } });
+  const owners = await tx.list(MEMBERSHIPS_TABLE, { storeId, fields: { role: 'owner' } });
   if (owners.some((m) => m.user_id !== leavingUserId)) return;
   throw new RecordConflictError('this is the last owner of the store; make another member owner first');
 }

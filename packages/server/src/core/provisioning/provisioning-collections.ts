@@ -1,5 +1,5 @@
 import type { CollectionName } from '../model/collection-name';
-import type { CollectionDefinition } from './collection-definition';
+import type { AnyCollection } from './collection-definition';
 import { appsCollection } from './collections/apps-collection';
 import { credentialsCollection } from './collections/credentials-collection';
 import { customerGroupsCollection } from './collections/customer-groups-collection';
@@ -15,7 +15,7 @@ import { storesCollection } from './collections/stores-collection';
 import { usersCollection } from './collections/users-collection';
 
 /** Every collection of SPEC §5, by name (the URL segment, the table and the change-hub collection). */
-export const provisioningCollections: Readonly<Record<CollectionName, CollectionDefinition>> = {
+export const provisioningCollections: Readonly<Record<CollectionName, AnyCollection>> = {
   stores: storesCollection,
   stock_locations: stockLocationsCollection,
   price_lists: priceListsCollection,

@@ -21,12 +21,13 @@ import type { Random } from '../ports/random';
 import { passwordHasher } from '../secrets/password-hasher';
 import { newClientSecret, newId } from '../secrets/random-alphanumeric';
 import { checkAccess, type ProvisioningOperation } from './check-access';
-import type { CollectionDefinition, PrepareTools, ProvisioningPolicy } from './collection-definition';
+import type { AnyCollection, PrepareTools, ProvisioningPolicy } from './collection-definition';
 import { canSeeGrant, grantViewOf } from './grant-access';
+import { grantAuditDetails, type RevocationContext } from './grant-effects';
 import type { GrantListFilter } from './grant-list-query';
-import { grantAuditDetails, grantEffectsOfDelete, grantEffectsOfUpdate, type RevocationContext } from './grant-revocation-causes';
 import { actorLabel, type ProvisioningActor } from './provisioning-actor';
 import { provisioningCollections } from './provisioning-collections';
+import { STORES_TABLE } from './store-table';
 import { zodProblems } from './zod-problems';
 
 export interface ProvisioningServiceOptions {
@@ -99,7 +100,7 @@ export class ProvisioningService {
       await this.#requireStore(tx, def, storeId);
       await this.#checkReferences(tx, def, input, storeId, mode);
       await def.checkWrite?.({ tx, actor, storeId, before: undefined, after: input });
-      const created = await tx.insert(def.name, values);
+      const created = await tx.insert(def.table, values);
       await this.#audit(tx, actor, def, 'create', created, storeId, { record: created });
       return created;
     });
@@ -112,10 +113,10 @@ export class ProvisioningService {
     checkAccess(actor, def, 'list', storeId);
     await this.#requireStore(this.#o.store, def, storeId);
     const scope = this.#scope(actor, def, storeId);
-    if (def.scope !== 'store_mode' || mode === undefined) return this.#o.store.list(def.name, scope);
+    if (def.scope !== 'store_mode' || mode === undefined) return this.#o.store.list(def.table, scope);
     // A token's other mode has no records at all (SPEC §1).
     if (scope.mode !== undefined && scope.mode !== mode) return [];
-    return this.#o.store.list(def.name, { ...scope, mode });
+    return this.#o.store.list(def.table, { ...scope, mode });
   }
 
   async read(actor: ProvisioningActor, collection: CollectionName, storeId: string | undefined, id: string): Promise<ProvisionedRecord> {
@@ -145,8 +146,8 @@ export class ProvisioningService {
       if (problems.length > 0) throw new RecordValidationError(problems);
       await def.checkWrite?.({ tx, actor, storeId, before: existing, after: patch });
       // SPEC §1: a password change or a lost role ends grants in this very transaction.
-      const effects = await grantEffectsOfUpdate(this.#causes(tx, outbox, actor), def.name, existing, patch);
-      const updated = await tx.update(def.name, id, { ...values, updated_at: this.#now() });
+      const effects = (await def.effects?.onUpdate?.(this.#causes(tx, outbox, actor), existing, patch)) ?? null;
+      const updated = await tx.update(def.table, id, { ...values, updated_at: this.#now() });
       // Field names only: a new password (or any value) stays out of the log.
       await this.#audit(tx, actor, def, 'update', updated, storeId, { changed: Object.keys(patch), ...grantAuditDetails(effects) });
       return updated;
@@ -163,8 +164,8 @@ export class ProvisioningService {
       const existing = await this.#find(tx, actor, def, storeId, id);
       await def.checkWrite?.({ tx, actor, storeId, before: existing, after: undefined });
       // SPEC §1: the grants the record carries die in this very transaction.
-      const effects = await grantEffectsOfDelete(this.#causes(tx, outbox, actor), def.name, existing);
-      await tx.remove(def.name, id);
+      const effects = (await def.effects?.onDelete?.(this.#causes(tx, outbox, actor), existing)) ?? null;
+      await tx.remove(def.table, id);
       await this.#audit(tx, actor, def, 'delete', existing, storeId, grantAuditDetails(effects));
     });
     this.#o.changes.publish({ collection: def.name, id });
@@ -176,7 +177,7 @@ export class ProvisioningService {
    */
   async listAuditEntries(actor: ProvisioningActor, storeId: string, query: AuditLogQuery): Promise<AuditEntryRecord[]> {
     if (actor.kind === 'store' && actor.storeId !== storeId) throw new InsufficientScopeError('this token may only act on its own store');
-    if ((await this.#o.store.find('stores', storeId, {})) === null) throw new RecordNotFoundError('store', storeId);
+    if ((await this.#o.store.find(STORES_TABLE, storeId, {})) === null) throw new RecordNotFoundError('store', storeId);
     return this.#o.store.listAuditEntries({ storeId, ...(actor.kind === 'store' ? { mode: actor.mode } : {}) }, query);
   }
 
@@ -209,12 +210,13 @@ export class ProvisioningService {
    */
   async rotateSecret(
     actor: ProvisioningActor,
-    collection: 'credentials' | 'apps',
+    collection: CollectionName,
     storeId: string | undefined,
     id: string,
     options: { readonly compromised?: boolean } = {},
   ): Promise<RotatedSecret> {
     const def = provisioningCollections[collection];
+    if (!def.rotatesSecret) throw new RecordNotFoundError(`${def.targetType} secret`, id);
     checkAccess(actor, def, 'rotate_secret', storeId, id);
     const compromised = options.compromised === true;
     const clientSecret = newClientSecret(this.#o.random);
@@ -226,7 +228,7 @@ export class ProvisioningService {
       await this.#requireStore(tx, def, storeId);
       const existing = await this.#find(tx, actor, def, storeId, id);
       const rotation = { newHash: hash, previousExpiresAt: previousSecretExpiresAt, at: new Date(now).toISOString(), compromised };
-      if (!(await tx.rotateSecret(collection, id, rotation))) {
+      if (!(await tx.rotateSecret(def.table, id, rotation))) {
         throw new RecordConflictError(`this ${def.targetType} is a public client and has no secret to rotate`);
       }
       const revoked = compromised
@@ -246,7 +248,7 @@ export class ProvisioningService {
     return { clientSecret, previousSecretExpiresAt };
   }
 
-  async #parse(schema: ReturnType<CollectionDefinition['createSchema']>, body: unknown): Promise<RecordValues> {
+  async #parse(schema: ReturnType<AnyCollection['createSchema']>, body: unknown): Promise<RecordValues> {
     const result = await schema.safeParseAsync(body);
     if (!result.success) throw new RecordValidationError(zodProblems(result.error, body));
     return result.data;
@@ -270,7 +272,7 @@ export class ProvisioningService {
 
   /** One transaction; a constraint the database enforced becomes the collection's 409. */
   async #write<T>(
-    def: CollectionDefinition,
+    def: AnyCollection,
     operation: ProvisioningOperation,
     work: (tx: ProvisioningTransaction, outbox: ChangeOutbox) => Promise<T>,
   ): Promise<T> {
@@ -288,7 +290,7 @@ export class ProvisioningService {
   }
 
   /** The scope a lookup runs in: the path's store, and the token's mode for a store-bound token. */
-  #scope(actor: ProvisioningActor, def: CollectionDefinition, storeId: string | undefined): RecordScope {
+  #scope(actor: ProvisioningActor, def: AnyCollection, storeId: string | undefined): RecordScope {
     if (def.scope === 'global') return {};
     if (def.scope === 'store') return { storeId };
     return { storeId, mode: actor.kind === 'store' ? actor.mode : undefined };
@@ -297,24 +299,25 @@ export class ProvisioningService {
   async #find(
     reader: ProvisioningReader,
     actor: ProvisioningActor,
-    def: CollectionDefinition,
+    def: AnyCollection,
     storeId: string | undefined,
     id: string,
   ): Promise<ProvisionedRecord> {
-    const record = await reader.find(def.name, id, this.#scope(actor, def, storeId));
+    const record = await reader.find(def.table, id, this.#scope(actor, def, storeId));
     if (record === null) throw new RecordNotFoundError(def.targetType, id);
     return record;
   }
 
-  async #requireStore(reader: ProvisioningReader, def: CollectionDefinition, storeId: string | undefined): Promise<void> {
+  async #requireStore(reader: ProvisioningReader, def: AnyCollection, storeId: string | undefined): Promise<void> {
     if (def.scope === 'global') return;
-    if (storeId === undefined || (await reader.find('stores', storeId, {})) === null) throw new RecordNotFoundError('store', storeId ?? '');
+    if (storeId === undefined || (await reader.find(STORES_TABLE, storeId, {})) === null)
+      throw new RecordNotFoundError('store', storeId ?? '');
   }
 
   /** SPEC §1: a reference names a record of the same store and mode; each miss is listed with its pointer. */
   async #checkReferences(
     reader: ProvisioningReader,
-    def: CollectionDefinition,
+    def: AnyCollection,
     fields: RecordValues,
     storeId: string | undefined,
     mode: Mode | undefined,
@@ -327,7 +330,7 @@ export class ProvisioningService {
       const scope: RecordScope = target.scope === 'global' ? {} : { storeId, mode: target.scope === 'store_mode' ? mode : undefined };
       const ids = rule.many ? (value as string[]) : [value as string];
       for (const [index, id] of ids.entries()) {
-        if ((await reader.find(rule.collection, id, scope)) !== null) continue;
+        if ((await reader.find(target.table, id, scope)) !== null) continue;
         problems.push({
           pointer: rule.many ? `/${rule.field}/${index}` : `/${rule.field}`,
           title: 'Invalid reference',
@@ -344,14 +347,14 @@ export class ProvisioningService {
   async #audit(
     tx: ProvisioningTransaction,
     actor: ProvisioningActor,
-    def: CollectionDefinition,
+    def: AnyCollection,
     operation: ProvisioningOperation,
     target: ProvisionedRecord,
     storeId: string | undefined,
     details: Record<string, unknown>,
   ): Promise<void> {
     await tx.audit({
-      storeId: def.name === 'stores' ? target.id : (storeId ?? null),
+      storeId: def.auditStoreId ? def.auditStoreId(target, storeId) : (storeId ?? null),
       mode: def.scope === 'store_mode' ? (target.mode as Mode) : null,
       actor: actorLabel(actor),
       action: `${def.targetType}.${operation}`,

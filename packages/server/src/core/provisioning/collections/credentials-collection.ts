@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { ValidationProblem } from '../../errors/record-errors';
+import type { CredentialKind } from '../../model/client';
 import { publicClientScopeProblems } from '../../scopes/public-clients-hold-no-provisioning';
-import type { CollectionDefinition, ProvisioningPolicy } from '../collection-definition';
+import { defineCollection, type ProvisioningPolicy, storePaths } from '../collection-definition';
 import { booleanField, expiresInField, jwksField, modeField, nameField, permissionScopesField, redirectUrisField } from '../field-schemas';
+import { revokeFor } from '../grant-effects';
 import { issueClientIdentity } from '../issue-client-identity';
+import type { StoreModeRecordShape } from '../record-shapes';
 
 const kind = z.enum(['sales_channel', 'integration', 'webapp'], { error: 'must be "sales_channel", "integration" or "webapp"' });
 
@@ -30,11 +33,32 @@ const crossFieldProblems = (record: Readonly<Record<string, unknown>>): Validati
   ...publicClientScopeProblems(record.kind === 'sales_channel', record.scopes),
 ];
 
+/** Secrets are never part of the record: only their keyed hashes are stored, and they never leave storage. */
+export type CredentialRecord = StoreModeRecordShape & {
+  readonly kind: CredentialKind;
+  readonly name: string;
+  readonly client_id: string;
+  readonly scopes: readonly string[];
+  readonly redirect_uris: readonly string[];
+  readonly expires_in: number | null;
+  readonly jwks: { keys: Record<string, unknown>[] } | null;
+  readonly password_grant: boolean;
+  readonly previous_secret_expires_at: string | null;
+};
+
 /** A store's API clients (SPEC §1): sales channels are public, integrations and webapps confidential. */
-export const credentialsCollection: CollectionDefinition = {
+export const credentialsCollection = defineCollection<CredentialRecord>()({
   name: 'credentials',
   targetType: 'credential',
   scope: 'store_mode',
+  table: {
+    name: 'credentials',
+    flags: ['password_grant'],
+    json: ['scopes', 'redirect_uris', 'jwks'],
+    hidden: ['secret_hash', 'previous_secret_hash', 'tokens_invalid_before'],
+  },
+  paths: storePaths('credentials'),
+  staleCaches: ['clients'],
   storeActor: 'allowed',
   createSchema: (policy) =>
     z
@@ -60,5 +84,8 @@ export const credentialsCollection: CollectionDefinition = {
     return { values: { ...input, ...identity.values }, ...(identity.secret === undefined ? {} : { secret: identity.secret }) };
   },
   checkPatched: crossFieldProblems,
-  rotatable: true,
-};
+  rotatesSecret: true,
+  // SPEC §1: deleting a credential revokes every grant it holds (and its tokens without a grant die
+  // with it: token-liveness.ts).
+  effects: { onDelete: (ctx, credential) => revokeFor(ctx, { clientId: credential.client_id }, 'client_deleted') },
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { CollectionDefinition } from '../collection-definition';
+import { defineCollection, storePaths } from '../collection-definition';
 import { booleanField, codeField, idField, modeField, nameField } from '../field-schemas';
+import type { StoreModeRecordShape } from '../record-shapes';
 
 /** Ordered: the first stock location is the market's preferred one (SPEC §4 `market.stock_location_ids`). */
 const stockLocationIds = z
@@ -23,10 +24,32 @@ const fields = {
   customer_group_id: idField.nullable(),
 };
 
-export const marketsCollection: CollectionDefinition = {
+export type MarketRecord = StoreModeRecordShape & {
+  readonly code: string;
+  readonly name: string;
+  readonly active: boolean;
+  readonly price_list_id: string;
+  readonly stock_location_ids: readonly string[];
+  readonly customer_group_id: string | null;
+};
+
+/** Where and to whom a store sells (SPEC §1): a price list, ordered stock locations, maybe a customer group. */
+export const marketsCollection = defineCollection<MarketRecord>()({
   name: 'markets',
   targetType: 'market',
   scope: 'store_mode',
+  table: {
+    name: 'markets',
+    flags: ['active'],
+    orderedList: {
+      field: 'stock_location_ids',
+      table: 'market_stock_locations',
+      ownerColumn: 'market_id',
+      itemColumn: 'stock_location_id',
+    },
+  },
+  paths: storePaths('markets'),
+  staleCaches: ['markets'],
   storeActor: 'allowed',
   createSchema: () =>
     z.strictObject({
@@ -42,4 +65,4 @@ export const marketsCollection: CollectionDefinition = {
     { field: 'customer_group_id', collection: 'customer_groups' },
   ],
   uniqueConflict: 'a market with this code already exists in this store and mode',
-};
+});

@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { clientDirectoryRepository } from '../src/adapters/sql/client-directory-repository';
+import { codeRepository } from '../src/adapters/sql/code-repository';
+import { grantRepository } from '../src/adapters/sql/grant-repository';
+import { marketDirectoryRepository } from '../src/adapters/sql/market-directory-repository';
+import type { Storage } from '../src/adapters/sql/open-storage';
+import { peopleDirectoryRepository } from '../src/adapters/sql/people-directory-repository';
+import { endSessionsOf, signInSessionRepository } from '../src/adapters/sql/sign-in-session-repository';
+import { storeDirectoryRepository } from '../src/adapters/sql/store-directory-repository';
+import type { Grant } from '../src/core/model/grant';
+import type { CodeStore } from '../src/core/ports/code-store';
+import type { GrantStore } from '../src/core/ports/grant-store';
+import { SecretHasher } from '../src/core/secrets/secret-hasher';
+import { Fixtures } from './support/fixtures';
+import { TestClock } from './support/test-clock';
+
+const DAY = 86_400_000;
+
+/**
+ * The token path's repositories (grants, refresh tokens, the denylist, used assertions, codes, the
+ * client, market, people and store directories, sign-in sessions), run once per database beside the
+ * storage contract (storage-contract.*.test.ts): the same behaviour on both, races included.
+ */
+export function tokenPathContract(name: string, open: () => Promise<Storage>): void {
+  describe(`token-path storage contract: ${name}`, () => {
+    let storage: Storage;
+    let grants: GrantStore;
+    let codes: CodeStore;
+    let f: Fixtures;
+    const clock = new TestClock();
+    let store: { id: string; slug: string };
+
+    before(async () => {
+      storage = await open();
+      grants = grantRepository(storage.db);
+      codes = codeRepository(storage.db);
+      f = new Fixtures(storage.db, new SecretHasher(randomBytes(32)));
+      store = await f.store();
+    });
+    after(() => storage.close());
+
+    const newGrant = (overrides: Partial<Grant> = {}): Grant => ({
+      id: randomUUID(),
+      clientId: 'client-1',
+      clientRecordId: 'record-1',
+      clientKind: 'webapp',
+      mode: 'test',
+      owner: { type: 'user', id: 'user-1' },
+      storeIds: [store.id],
+      scope: 'stores.view',
+      createdAt: clock.now(),
+      expiresAt: clock.now() + 90 * DAY,
+      revokedAt: null,
+      ...overrides,
+    });
+    const refreshToken = () => ({ id: randomUUID(), tokenHash: randomUUID(), issuedAt: clock.now(), expiresAt: clock.now() + 14 * DAY });
+    const auditActions = async (grantId: string) =>
+      (
+        await storage.db.selectFrom('audit_entries').select(['action', 'store_id']).where('target_id', '=', grantId).orderBy('id').execute()
+      ).map((r) => `${r.action}@${r.store_id}`);
+
+    describe('grants and refresh tokens', () => {
+      test('a grant reads back with its stores, and its creation is audited per store', async () => {
+        const other = await f.store();
+        const grant = newGrant({ storeIds: [store.id, other.id].sort() });
+        await grants.create(grant, null, 'user:user-1');
+        const read = await grants.findGrant(grant.id);
+        assert.deepEqual(read, grant);
+        assert.deepEqual((await auditActions(grant.id)).sort(), [`grant.create@${store.id}`, `grant.create@${other.id}`].sort());
+      });
+
+      test('ten concurrent rotations of one refresh token: exactly one wins', async () => {
+        const grant = newGrant();
+        const first = refreshToken();
+        await grants.create(grant, first, 'user:user-1');
+        const outcomes = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            grants.rotate({
+              oldId: first.id,
+              grantId: grant.id,
+              now: clock.now(),
+              next: refreshToken(),
+              successorCipher: null,
+              graceUntil: null,
+            }),
+          ),
+        );
+        assert.equal(outcomes.filter((o) => o === 'rotated').length, 1);
+        assert.equal(outcomes.filter((o) => o === 'already_used').length, 9);
+        assert.notEqual((await grants.findRefreshToken(first.tokenHash))?.usedAt, null);
+      });
+
+      test('a rotation under a revoked grant issues nothing', async () => {
+        const grant = newGrant();
+        const first = refreshToken();
+        await grants.create(grant, first, 'user:user-1');
+        await grants.revokeGrants({ ids: [grant.id] }, { reason: 'revoked_by_admin', actor: 'admin', at: clock.now() });
+        const next = refreshToken();
+        const outcome = await grants.rotate({
+          oldId: first.id,
+          grantId: grant.id,
+          now: clock.now(),
+          next,
+          successorCipher: null,
+          graceUntil: null,
+        });
+        assert.equal(outcome, 'grant_inactive');
+        assert.equal(await grants.findRefreshToken(next.tokenHash), undefined);
+      });
+
+      test('a revocation is audited once, and revoking again revokes nothing', async () => {
+        const grant = newGrant();
+        await grants.create(grant, null, 'user:user-1');
+        const revocation = { reason: 'revoked_by_client', actor: 'client:client-1', at: clock.now() } as const;
+        const results = await Promise.all(Array.from({ length: 5 }, () => grants.revokeGrants({ ids: [grant.id] }, revocation)));
+        assert.equal(results.filter((ids) => ids.length === 1).length, 1, 'exactly one revocation wins');
+        assert.deepEqual(await auditActions(grant.id), [`grant.create@${store.id}`, `grant.revoke@${store.id}`]);
+        assert.equal((await grants.findGrant(grant.id))?.revokedAt, clock.now());
+      });
+
+      test('an access token is denylisted once, audited once, until its own expiry', async () => {
+        const jti = randomUUID();
+        const revocation = {
+          jti,
+          grantId: null,
+          expiresAt: clock.now() + 3_600_000,
+          storeIds: [store.id],
+          mode: 'test' as const,
+          actor: 'client:client-1',
+          at: clock.now(),
+        };
+        await Promise.all([grants.revokeAccessToken(revocation), grants.revokeAccessToken(revocation)]);
+        assert.equal(await grants.isAccessTokenRevoked(jti), true);
+        assert.equal((await auditActions(jti)).length, 1);
+        await grants.sweep(clock.now() + 3_600_001);
+        assert.equal(await grants.isAccessTokenRevoked(jti), false);
+      });
+
+      test('an assertion id is used once, however many race for it', async () => {
+        const jti = randomUUID();
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => grants.rememberAssertion('client-1', jti, clock.now() + 60_000)),
+        );
+        assert.equal(results.filter(Boolean).length, 1);
+        assert.equal(await grants.rememberAssertion('client-2', jti, clock.now() + 60_000), true, 'per client');
+      });
+    });
+
+    describe('authorization codes', () => {
+      test('ten concurrent redemptions of one code: one grant, nine already used', async () => {
+        const hash = randomUUID();
+        await codes.save(hash, {
+          clientId: 'client-1',
+          redirectUri: 'https://app.example/cb',
+          redirectUriSent: true,
+          codeChallenge: null,
+          scope: 'stores.view',
+          storeIds: [store.id],
+          owner: { type: 'user', id: 'user-1' },
+          createdAt: clock.now(),
+          expiresAt: clock.now() + 60_000,
+          usedAt: null,
+          grantId: null,
+        });
+        const attempts = Array.from({ length: 10 }, () => newGrant());
+        const outcomes = await Promise.all(attempts.map((grant) => codes.redeem(hash, clock.now(), grant, null, 'user:user-1')));
+        assert.equal(outcomes.filter((o) => o === 'redeemed').length, 1);
+        const winner = attempts[outcomes.indexOf('redeemed')];
+        assert.equal((await codes.find(hash))?.grantId, winner?.id);
+        const created = await Promise.all(attempts.map((grant) => grants.findGrant(grant.id)));
+        assert.equal(created.filter(Boolean).length, 1, 'the losers created no grant');
+      });
+    });
+
+    describe('directories', () => {
+      test('clients: a credential with its store and mode, an app in live mode with no store, unknown ids nowhere', async () => {
+        const clients = clientDirectoryRepository(storage.db);
+        const credential = await f.credential(store.id, 'test', 'integration', { scopes: ['stores.view'] });
+        const found = await clients.findByClientId(credential.clientId);
+        assert.equal(found?.kind, 'integration');
+        assert.equal(found?.confidential, true);
+        assert.deepEqual(found?.store, store);
+        assert.equal(found?.mode, 'test');
+        const user = await f.user(`${randomUUID()}@example.com`);
+        const app = await f.app(user.id, { confidential: false });
+        const foundApp = await clients.findByClientId(app.clientId);
+        assert.equal(foundApp?.kind, 'app');
+        assert.equal(foundApp?.confidential, false);
+        assert.equal(foundApp?.store, null);
+        assert.equal(foundApp?.mode, 'live');
+        assert.equal(await clients.findByClientId('no-such-client'), undefined);
+      });
+
+      test('markets and stock locations by id or code, in their own store and mode only', async () => {
+        const markets = marketDirectoryRepository(storage.db);
+        const location = await f.stockLocation(store.id, 'test', 'wh');
+        const prices = await f.priceList(store.id, 'test', 'eur');
+        const market = await f.market(store.id, 'test', 'eu', { priceListId: prices.id, stockLocationIds: [location.id] });
+        assert.equal((await markets.findMarket(store.id, 'test', { by: 'code', value: 'eu' }))?.id, market.id);
+        assert.deepEqual((await markets.findMarket(store.id, 'test', { by: 'id', value: market.id }))?.stockLocationIds, [location.id]);
+        assert.equal(await markets.findMarket(store.id, 'live', { by: 'code', value: 'eu' }), undefined);
+        assert.equal(await markets.findMarket((await f.store()).id, 'test', { by: 'id', value: market.id }), undefined);
+        assert.equal((await markets.findStockLocation(store.id, 'test', { by: 'code', value: 'wh' }))?.id, location.id);
+      });
+
+      test('people: customers by email in their store and mode, roles, managed stores', async () => {
+        const people = peopleDirectoryRepository(storage.db);
+        const customer = await f.customer(store.id, 'test', `${randomUUID()}@example.com`, 'a password 1');
+        assert.equal((await people.findCustomerByEmail(store.id, 'test', customer.email.toUpperCase()))?.id, customer.id);
+        assert.equal(await people.findCustomerByEmail(store.id, 'live', customer.email), undefined);
+        const user = await f.user(`${randomUUID()}@example.com`);
+        const managed = await f.store();
+        await f.membership(managed.id, user.id, 'admin');
+        await f.membership(store.id, user.id, 'member');
+        assert.equal(await people.findRole(managed.id, user.id), 'admin');
+        assert.deepEqual(
+          (await storeDirectoryRepository(storage.db).storesManagedBy(user.id)).map((s) => s.id),
+          [managed.id],
+          'a member manages nothing',
+        );
+      });
+    });
+
+    describe('sign-in sessions', () => {
+      test('a session reads back until it is deleted, and a person’s sessions end together', async () => {
+        const sessions = signInSessionRepository(storage.db);
+        const person = { type: 'user' as const, id: randomUUID() };
+        await sessions.create('one', { person, createdAt: clock.now(), expiresAt: clock.now() + DAY });
+        await sessions.create('two', { person, createdAt: clock.now(), expiresAt: clock.now() + DAY });
+        assert.deepEqual((await sessions.find('one'))?.person, person);
+        await sessions.delete('one');
+        assert.equal(await sessions.find('one'), undefined);
+        await storage.db.transaction().execute((trx) => endSessionsOf(trx, person));
+        assert.equal(await sessions.find('two'), undefined);
+      });
+    });
+  });
+}
