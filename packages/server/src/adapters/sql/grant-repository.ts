@@ -46,6 +46,23 @@ function grantAuditEntries(
   });
 }
 
+/** The stores of each of these grants, sorted, in one query. */
+export async function storesOfGrants(
+  db: Kysely<Database> | Transaction<Database>,
+  grantIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const byGrant = new Map<string, string[]>();
+  if (grantIds.length === 0) return byGrant;
+  const links = await db
+    .selectFrom('grant_stores')
+    .select(['grant_id', 'store_id'])
+    .where('grant_id', 'in', [...grantIds])
+    .orderBy('store_id')
+    .execute();
+  for (const link of links) byGrant.set(link.grant_id, [...(byGrant.get(link.grant_id) ?? []), link.store_id]);
+  return byGrant;
+}
+
 /**
  * Revokes every live grant `selector` reaches and audits each, inside the caller's transaction, so that
  * a grant dies in the same transaction as its cause (SPEC §1). Called only through the core's
@@ -69,17 +86,11 @@ export async function revokeGrantsWhere(
   else query = query.where('api_key_kid', '=', selector.apiKeyKid);
   const revoked = await query.execute();
   if (revoked.length === 0) return [];
-  const links = await trx
-    .selectFrom('grant_stores')
-    .select(['grant_id', 'store_id'])
-    .where(
-      'grant_id',
-      'in',
-      revoked.map((g) => g.id),
-    )
-    .orderBy('store_id')
-    .execute();
-  const stores = (grantId: string) => links.filter((l) => l.grant_id === grantId).map((l) => l.store_id);
+  const storesOf = await storesOfGrants(
+    trx,
+    revoked.map((g) => g.id),
+  );
+  const stores = (grantId: string) => storesOf.get(grantId) ?? [];
   await insertAuditEntries(
     trx,
     grantAuditEntries(revoked, stores, {
@@ -155,10 +166,7 @@ export async function insertGrant(
 }
 
 export function grantRepository(db: Kysely<Database>): GrantStore {
-  const storeIdsOf = async (grantId: string) =>
-    (await db.selectFrom('grant_stores').select('store_id').where('grant_id', '=', grantId).orderBy('store_id').execute()).map(
-      (r) => r.store_id,
-    );
+  const storeIdsOf = async (grantId: string) => (await storesOfGrants(db, [grantId])).get(grantId) ?? [];
 
   return {
     async create(grant, refresh, actor) {
@@ -181,7 +189,11 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
         .where('revoked_at', 'is', null)
         .where('expires_at', '>', toIso(now))
         .execute();
-      return Promise.all(candidates.map(({ id }) => storeIdsOf(id)));
+      const stores = await storesOfGrants(
+        db,
+        candidates.map((c) => c.id),
+      );
+      return candidates.map(({ id }) => stores.get(id) ?? []);
     },
 
     async findRefreshToken(tokenHash) {

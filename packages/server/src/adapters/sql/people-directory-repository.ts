@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Mode } from '../../core/model/mode';
 import type { PeopleDirectory } from '../../core/ports/people-directory';
 import type { Database } from './database-schema';
 
@@ -11,27 +12,20 @@ export function peopleDirectoryRepository(db: Kysely<Database>): PeopleDirectory
     passwordHash: row.password_hash,
     customerGroupId: row.customer_group_id,
   });
+  /** A customer of one store and mode, by id or by (lower-cased) email. */
+  const findCustomer = async (storeId: string, mode: Mode, column: 'id' | 'email', value: string) => {
+    const row = await db
+      .selectFrom('customers')
+      .select(customerColumns)
+      .where('store_id', '=', storeId)
+      .where('mode', '=', mode)
+      .where(column, '=', value)
+      .executeTakeFirst();
+    return row && toCustomer(row);
+  };
   return {
-    async findCustomerByEmail(storeId, mode, email) {
-      const row = await db
-        .selectFrom('customers')
-        .select(customerColumns)
-        .where('store_id', '=', storeId)
-        .where('mode', '=', mode)
-        .where('email', '=', email.toLowerCase())
-        .executeTakeFirst();
-      return row && toCustomer(row);
-    },
-    async findCustomer(storeId, mode, id) {
-      const row = await db
-        .selectFrom('customers')
-        .select(customerColumns)
-        .where('store_id', '=', storeId)
-        .where('mode', '=', mode)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row && toCustomer(row);
-    },
+    findCustomerByEmail: (storeId, mode, email) => findCustomer(storeId, mode, 'email', email.toLowerCase()),
+    findCustomer: (storeId, mode, id) => findCustomer(storeId, mode, 'id', id),
     async findUser(id) {
       const row = await db.selectFrom('users').select(['id', 'email', 'name', 'password_hash']).where('id', '=', id).executeTakeFirst();
       return row && { id: row.id, email: row.email, name: row.name, passwordHash: row.password_hash };

@@ -3,7 +3,7 @@ import type { GrantListQuery, GrantRecord, ProvisioningStore, ProvisioningTransa
 import { auditReader, insertAuditEntries } from './audit-log';
 import type { Database, GrantRow } from './database-schema';
 import type { Dialect } from './dialect';
-import { revokeGrantsWhere } from './grant-repository';
+import { revokeGrantsWhere, storesOfGrants } from './grant-repository';
 import { guarded, type LooseDatabase, recordReader, recordWriter } from './record-table';
 import { endSessionsOf } from './sign-in-session-repository';
 
@@ -27,19 +27,10 @@ const toGrantRecord = (row: GrantRow, storeIds: readonly string[]): GrantRecord 
 /** Grants as the provisioning API lists them (SPEC §5 `GET /grants`), with their stores in one more query. */
 function grantReader(db: TypedExecutor) {
   const withStores = async (rows: GrantRow[]): Promise<GrantRecord[]> => {
-    if (rows.length === 0) return [];
-    const links = await db
-      .selectFrom('grant_stores')
-      .select(['grant_id', 'store_id'])
-      .where(
-        'grant_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .orderBy('store_id')
-      .execute();
-    const byGrant = new Map<string, string[]>();
-    for (const link of links) byGrant.set(link.grant_id, [...(byGrant.get(link.grant_id) ?? []), link.store_id]);
+    const byGrant = await storesOfGrants(
+      db,
+      rows.map((r) => r.id),
+    );
     return rows.map((row) => toGrantRecord(row, byGrant.get(row.id) ?? []));
   };
 
