@@ -1,7 +1,7 @@
-import type { Audience, CountersignClaims, Mode } from './claims';
-import { ForbiddenError, InvalidTokenError } from './errors';
-import { keySource } from './key-source';
-import { type VerifyTokenOptions, verifyWithKeys } from './verify-token';
+import type { Audience, CountersignClaims, Mode } from './claims.js';
+import { ForbiddenError, InvalidTokenError } from './errors.js';
+import { keySource } from './key-source.js';
+import { type VerifyTokenOptions, verifyWithKeys } from './verify-token.js';
 
 /** What one request needs of its token. */
 export interface GuardRequirement {

@@ -16,11 +16,11 @@
  */
 export const TOKEN_PATH = '/oauth/token';
 
-export type { ApplicationKind, Audience, CountersignClaims, Mode, TokenStore } from './claims';
-export type { Guard, GuardOptions, GuardRequirement } from './create-guard';
-export { createGuard, tokenStoreIds } from './create-guard';
-export type { ForbiddenReason, InvalidTokenReason } from './errors';
-export { CountersignError, ForbiddenError, InvalidTokenError, JwksUnavailableError } from './errors';
-export type { JwksGetter, KeySourceOptions } from './key-source';
-export type { VerifyTokenOptions } from './verify-token';
-export { verifyToken } from './verify-token';
+export type { ApplicationKind, Audience, CountersignClaims, Mode, TokenStore } from './claims.js';
+export type { Guard, GuardOptions, GuardRequirement } from './create-guard.js';
+export { createGuard, tokenStoreIds } from './create-guard.js';
+export type { ForbiddenReason, InvalidTokenReason } from './errors.js';
+export { CountersignError, ForbiddenError, InvalidTokenError, JwksUnavailableError } from './errors.js';
+export type { JwksGetter, KeySourceOptions } from './key-source.js';
+export type { VerifyTokenOptions } from './verify-token.js';
+export { verifyToken } from './verify-token.js';

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { JwksUnavailableError } from './errors';
+import { JwksUnavailableError } from './errors.js';
 
 /** Returns the issuer's JWKS document; called for every verification, so it may change (key rotation). */
 export type JwksGetter = () => Promise<JSONWebKeySet> | JSONWebKeySet;

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import type { CountersignClaims } from './claims';
-import { CountersignError, InvalidTokenError } from './errors';
-import { type KeySourceOptions, keySource } from './key-source';
+import type { CountersignClaims } from './claims.js';
+import { CountersignError, InvalidTokenError } from './errors.js';
+import { type KeySourceOptions, keySource } from './key-source.js';
 
 /** The algorithms Countersign signs with (SPEC §4); HMAC and `none` are never accepted. */
 const ALGORITHMS = ['ES256', 'RS256', 'RS512', 'EdDSA'];
