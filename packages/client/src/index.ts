@@ -17,10 +17,19 @@
 export const TOKEN_PATH = '/oauth/token';
 
 export type { ApplicationKind, Audience, CountersignClaims, Mode, TokenStore } from './claims.js';
+export type { CountersignClientError } from './countersign-client-error.js';
+export { isCountersignClientError } from './countersign-client-error.js';
 export type { Guard, GuardOptions, GuardRequirement } from './create-guard.js';
 export { createGuard, tokenStoreIds } from './create-guard.js';
 export type { ForbiddenReason, InvalidTokenReason } from './errors.js';
 export { CountersignError, ForbiddenError, InvalidTokenError, JwksUnavailableError } from './errors.js';
+export type { ExchangeErrorCode } from './exchange-error.js';
+export { ExchangeError } from './exchange-error.js';
 export type { JwksGetter, KeySourceOptions } from './key-source.js';
+export type { NetworkErrorReason } from './network-error.js';
+export { NetworkError } from './network-error.js';
+export type { OAuthErrorCode } from './oauth-response-error.js';
+export { OAuthResponseError } from './oauth-response-error.js';
+export { UnexpectedResponseError } from './unexpected-response-error.js';
 export type { VerifyTokenOptions } from './verify-token.js';
 export { verifyToken } from './verify-token.js';
