@@ -1,22 +1,16 @@
 /**
- * Countersign client SDK (SPEC §8). This first slice is the resource-server side: `verifyToken` and
- * the request guard `createGuard`, with typed errors. The grants, the token manager and the change
- * channel arrive in later slices. No import from the server: everything here is on the wire.
+ * Countersign client SDK (SPEC §8): getting tokens and checking them, with one vocabulary of typed
+ * errors. Everything here is on the wire: no import from the server. Runs on Node ≥ 20.11 and in
+ * browsers (WebCrypto, `fetch`).
  *
  * @example
- * import { createGuard, InvalidTokenError, ForbiddenError } from '@countersign/client';
+ * import { authenticate, createGuard, isCountersignClientError } from '@countersign/client';
  */
 
-/**
- * The token endpoint's path on a Countersign issuer (SPEC §3), shared by value with the server.
- *
- * @example
- * import { TOKEN_PATH } from '@countersign/client';
- * const url = new URL(TOKEN_PATH, 'https://auth.example'); // https://auth.example/oauth/token
- */
-export const TOKEN_PATH = '/oauth/token';
-
+export type { AuthenticateOptions, GrantFields, GrantType } from './authenticate.js';
+export { authenticate, JWT_BEARER_GRANT } from './authenticate.js';
 export type { ApplicationKind, Audience, CountersignClaims, Mode, TokenStore } from './claims.js';
+export type { ClientOptions } from './client-options.js';
 export type { CountersignClientError } from './countersign-client-error.js';
 export { isCountersignClientError } from './countersign-client-error.js';
 export type { Guard, GuardOptions, GuardRequirement } from './create-guard.js';
@@ -25,11 +19,19 @@ export type { ForbiddenReason, InvalidTokenReason } from './errors.js';
 export { CountersignError, ForbiddenError, InvalidTokenError, JwksUnavailableError } from './errors.js';
 export type { ExchangeErrorCode } from './exchange-error.js';
 export { ExchangeError } from './exchange-error.js';
+export { TOKEN_PATH } from './issuer-endpoint.js';
 export type { JwksGetter, KeySourceOptions } from './key-source.js';
 export type { NetworkErrorReason } from './network-error.js';
 export { NetworkError } from './network-error.js';
 export type { OAuthErrorCode } from './oauth-response-error.js';
 export { OAuthResponseError } from './oauth-response-error.js';
+export type { RefreshOptions } from './refresh.js';
+export { refresh } from './refresh.js';
+export type { RequestOptions } from './request-options.js';
+export type { RevokeOptions } from './revoke.js';
+export { revoke } from './revoke.js';
+export type { Scope } from './scope.js';
+export type { TokenSet } from './token-set.js';
 export { UnexpectedResponseError } from './unexpected-response-error.js';
 export type { VerifyTokenOptions } from './verify-token.js';
 export { verifyToken } from './verify-token.js';
