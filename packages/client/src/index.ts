@@ -17,6 +17,8 @@ export type { Guard, GuardOptions, GuardRequirement } from './create-guard.js';
 export { createGuard, tokenStoreIds } from './create-guard.js';
 export type { ForbiddenReason, InvalidTokenReason } from './errors.js';
 export { CountersignError, ForbiddenError, InvalidTokenError, JwksUnavailableError } from './errors.js';
+export type { ExchangeCodeOptions } from './exchange-code.js';
+export { exchangeCode } from './exchange-code.js';
 export type { ExchangeErrorCode } from './exchange-error.js';
 export { ExchangeError } from './exchange-error.js';
 export { TOKEN_PATH } from './issuer-endpoint.js';
