@@ -9,8 +9,11 @@
 
 export type { AuthenticateOptions, GrantFields, GrantType } from './authenticate.js';
 export { authenticate, JWT_BEARER_GRANT } from './authenticate.js';
+export type { AuthorizePath, AuthorizeUrlOptions } from './authorize-url.js';
+export { authorizeUrl } from './authorize-url.js';
 export type { ApplicationKind, Audience, CountersignClaims, Mode, TokenStore } from './claims.js';
 export type { ClientOptions } from './client-options.js';
+export { codeChallengeS256 } from './code-challenge-s256.js';
 export type { CountersignClientError } from './countersign-client-error.js';
 export { isCountersignClientError } from './countersign-client-error.js';
 export type { Guard, GuardOptions, GuardRequirement } from './create-guard.js';
@@ -21,6 +24,8 @@ export type { ExchangeCodeOptions } from './exchange-code.js';
 export { exchangeCode } from './exchange-code.js';
 export type { ExchangeErrorCode } from './exchange-error.js';
 export { ExchangeError } from './exchange-error.js';
+export { generateCodeVerifier } from './generate-code-verifier.js';
+export { generateState } from './generate-state.js';
 export { TOKEN_PATH } from './issuer-endpoint.js';
 export type { JwksGetter, KeySourceOptions } from './key-source.js';
 export type { NetworkErrorReason } from './network-error.js';
