@@ -18,6 +18,8 @@ export type { CountersignClientError } from './countersign-client-error.js';
 export { isCountersignClientError } from './countersign-client-error.js';
 export type { Guard, GuardOptions, GuardRequirement } from './create-guard.js';
 export { createGuard, tokenStoreIds } from './create-guard.js';
+export type { DecodedToken, TokenHeader } from './decode-token.js';
+export { decodeToken } from './decode-token.js';
 export type { ForbiddenReason, InvalidTokenReason } from './errors.js';
 export { CountersignError, ForbiddenError, InvalidTokenError, JwksUnavailableError } from './errors.js';
 export type { ExchangeCodeOptions } from './exchange-code.js';

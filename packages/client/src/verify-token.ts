@@ -1,6 +1,7 @@
 import { decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { CountersignClaims } from './claims.js';
 import { CountersignError, InvalidTokenError } from './errors.js';
+import { isCountersignClaims } from './is-countersign-claims.js';
 import { type KeySourceOptions, keySource } from './key-source.js';
 
 /** The algorithms Countersign signs with (SPEC §4); HMAC and `none` are never accepted. */
@@ -94,25 +95,4 @@ function toInvalidToken(error: unknown): Error {
   // jose throws TypeError for inputs it cannot even parse.
   if (error instanceof TypeError) return new InvalidTokenError('malformed', 'The access token is malformed', { cause: error });
   return error instanceof Error ? error : new Error(String(error));
-}
-
-const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isStoreRef = (value: unknown) => isObject(value) && isString(value.id) && typeof value.slug === 'string';
-
-/** Only what decisions rest on is checked: a token that fails here was not minted by a Countersign issuer. */
-function isCountersignClaims(payload: JWTPayload): payload is JWTPayload & CountersignClaims {
-  const p = payload as Record<string, unknown>;
-  if (p.aud !== 'storefront' && p.aud !== 'backoffice') return false;
-  if (!isString(p.client_id) || typeof p.scope !== 'string' || typeof p.test !== 'boolean') return false;
-  const application = p.application;
-  if (!isObject(application) || !isString(application.kind)) return false;
-  if (p.store !== undefined && !isStoreRef(p.store)) return false;
-  if (p.stores !== undefined && !(Array.isArray(p.stores) && p.stores.every(isStoreRef))) return false;
-  if (p.market !== undefined) {
-    const market = p.market;
-    if (!isObject(market) || !isString(market.id) || !Array.isArray(market.stock_location_ids)) return false;
-  }
-  if (p.grant_id !== undefined && !isString(p.grant_id)) return false;
-  return true;
 }
