@@ -40,6 +40,8 @@ export type { RequestOptions } from './request-options.js';
 export type { RevokeOptions } from './revoke.js';
 export { revoke } from './revoke.js';
 export type { Scope } from './scope.js';
+export type { AssertionAlgorithm, SignAssertionOptions } from './sign-assertion.js';
+export { signAssertion } from './sign-assertion.js';
 export type { TokenSet } from './token-set.js';
 export { UnexpectedResponseError } from './unexpected-response-error.js';
 export type { VerifyTokenOptions } from './verify-token.js';
