@@ -1,7 +1,9 @@
 /**
- * Countersign client SDK (SPEC §8): getting tokens and checking them, with one vocabulary of typed
- * errors. Everything here is on the wire: no import from the server. Runs on Node ≥ 20.11 and in
- * browsers (WebCrypto, `fetch`).
+ * Countersign client SDK (SPEC §8): getting tokens (`authenticate` for every grant, `refresh`,
+ * `revoke`, `exchangeCode` for apps, `authorizeUrl` with PKCE helpers, `signAssertion`, a token
+ * manager), reading them (`decodeToken`), and checking them on a resource server (`verifyToken`,
+ * `createGuard`), with one vocabulary of typed errors. Everything here is on the wire: no import from
+ * the server. Runs on Node ≥ 20.11 and in browsers (WebCrypto, `fetch`).
  *
  * @example
  * import { authenticate, createGuard, isCountersignClientError } from '@countersign/client';
@@ -18,6 +20,8 @@ export type { CountersignClientError } from './countersign-client-error.js';
 export { isCountersignClientError } from './countersign-client-error.js';
 export type { Guard, GuardOptions, GuardRequirement } from './create-guard.js';
 export { createGuard, tokenStoreIds } from './create-guard.js';
+export type { TokenManager, TokenManagerOptions } from './create-token-manager.js';
+export { createTokenManager } from './create-token-manager.js';
 export type { DecodedToken, TokenHeader } from './decode-token.js';
 export { decodeToken } from './decode-token.js';
 export type { ForbiddenReason, InvalidTokenReason } from './errors.js';
