@@ -12,6 +12,13 @@ const ACCESS_TOKEN_TYP = 'at+jwt';
 /** An app's API key (SPEC §4): never `at+jwt`, so that nothing expecting expiring tokens takes one by mistake. */
 const API_KEY_TYP = 'api-key+jwt';
 
+/**
+ * What `verifyToken` checks a token against: the issuer, where its keys come from, the clock.
+ *
+ * @example
+ * const options: VerifyTokenOptions = { issuer: 'https://auth.example', jwksUri: 'https://auth.example/.well-known/jwks.json', clockTolerance: 5 };
+ * const claims = await verifyToken(token, options);
+ */
 export interface VerifyTokenOptions extends KeySourceOptions {
   /** The issuer, exactly as in its metadata (`COUNTERSIGN_ISSUER`): `iss` must equal it byte for byte. */
   readonly issuer: string;
