@@ -1,21 +1,45 @@
-/** A store as tokens name it. */
+/**
+ * A store as tokens name it.
+ *
+ * @example
+ * const slugs = (claims.stores ?? []).map((store: TokenStore) => store.slug);
+ */
 export interface TokenStore {
   readonly id: string;
   readonly slug: string;
 }
 
-/** The client kinds of SPEC §1; `sales_channel` tokens are the storefront's, every other kind the back office's. */
+/**
+ * The client kinds of SPEC §1; `sales_channel` tokens are the storefront's, every other kind the back office's.
+ *
+ * @example
+ * if (claims.application.kind === 'app') console.log('a third-party app, for', claims.stores?.length, 'stores');
+ */
 export type ApplicationKind = 'sales_channel' | 'integration' | 'webapp' | 'app';
 
-/** The two sides of a commerce API, told apart by the token's `aud`. */
+/**
+ * The two sides of a commerce API, told apart by the token's `aud`.
+ *
+ * @example
+ * const side: Audience = claims.aud; // 'storefront' or 'backoffice'
+ */
 export type Audience = 'storefront' | 'backoffice';
 
-/** `test` or `live`: two separate worlds (SPEC §1). */
+/**
+ * `test` or `live`: two separate worlds (SPEC §1).
+ *
+ * @example
+ * const mode: Mode = claims.test ? 'test' : 'live';
+ */
 export type Mode = 'test' | 'live';
 
 /**
  * The claims of a Countersign access token (SPEC §4: RFC 9068 plus the commerce claims), as
  * `verifyToken` and `guard.check` return them once the signature, `typ`, issuer and expiry are checked.
+ *
+ * @example
+ * const claims: CountersignClaims = await verifyToken(token, { issuer, jwksUri });
+ * console.log(claims.sub, claims.scope, claims.store?.slug, claims.market?.code, claims.owner?.type);
  */
 export interface CountersignClaims {
   readonly iss: string;

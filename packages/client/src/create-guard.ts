@@ -1,9 +1,15 @@
-import type { Audience, CountersignClaims, Mode } from './claims';
-import { ForbiddenError, InvalidTokenError } from './errors';
-import { keySource } from './key-source';
-import { type VerifyTokenOptions, verifyWithKeys } from './verify-token';
+import type { Audience, CountersignClaims, Mode } from './claims.js';
+import { ForbiddenError, InvalidTokenError } from './errors.js';
+import { keySource } from './key-source.js';
+import { type VerifyTokenOptions, verifyWithKeys } from './verify-token.js';
 
-/** What one request needs of its token. */
+/**
+ * What one request needs of its token.
+ *
+ * @example
+ * const requirement: GuardRequirement = { audience: 'backoffice', scopes: ['stores.orders.view'], storeId, mode: 'live' };
+ * const claims = await guard.check(request.headers.authorization, requirement);
+ */
 export interface GuardRequirement {
   /** The side of the API: `storefront` takes sales-channel tokens, `backoffice` every other kind. */
   readonly audience: Audience;
@@ -15,6 +21,13 @@ export interface GuardRequirement {
   readonly storeId?: string;
 }
 
+/**
+ * What `createGuard` needs: the issuer and its keys (as `verifyToken`), and how to tell a revoked token.
+ *
+ * @example
+ * const options: GuardOptions = { issuer, jwksUri: `${issuer}/.well-known/jwks.json`, isRevoked: (claims) => denylist.has(claims.jti) };
+ * const guard = createGuard(options);
+ */
 export interface GuardOptions extends VerifyTokenOptions {
   /**
    * Whether a verified token has been revoked since it was issued (its `jti` or its `grant_id`).
@@ -23,7 +36,15 @@ export interface GuardOptions extends VerifyTokenOptions {
   readonly isRevoked?: (claims: CountersignClaims) => Promise<boolean> | boolean;
 }
 
-/** A request guard for a resource server; see `createGuard`. */
+/**
+ * A request guard for a resource server; see `createGuard`.
+ *
+ * @example
+ * const guard: Guard = createGuard({ issuer, jwksUri });
+ * app.addHook('preHandler', async (request) => {
+ *   request.claims = await guard.check(request.headers.authorization, { audience: 'storefront' });
+ * });
+ */
 export interface Guard {
   /**
    * Checks an `Authorization` header against a requirement and returns the token's claims.

@@ -24,7 +24,12 @@ export class CountersignError extends Error {
   }
 }
 
-/** Why a token was not accepted; `missing` is the only one a resource server answers without an error code (RFC 6750 §3.1). */
+/**
+ * Why a token was not accepted; `missing` is the only one a resource server answers without an error code (RFC 6750 §3.1).
+ *
+ * @example
+ * if (error instanceof InvalidTokenError && error.reason === 'expired') metrics.increment('expired_tokens');
+ */
 export type InvalidTokenReason = 'missing' | 'malformed' | 'expired' | 'revoked' | 'signature' | 'claims';
 
 /**
@@ -48,7 +53,12 @@ export class InvalidTokenError extends CountersignError {
   }
 }
 
-/** Which requirement a valid token failed. */
+/**
+ * Which requirement a valid token failed.
+ *
+ * @example
+ * if (error instanceof ForbiddenError && error.reason === 'audience') log.warn('a storefront token on the back office');
+ */
 export type ForbiddenReason = 'audience' | 'scope' | 'store' | 'mode';
 
 /**

@@ -1,26 +1,52 @@
 /**
- * Countersign client SDK (SPEC §8). This first slice is the resource-server side: `verifyToken` and
- * the request guard `createGuard`, with typed errors. The grants, the token manager and the change
- * channel arrive in later slices. No import from the server: everything here is on the wire.
+ * Countersign client SDK (SPEC §8): getting tokens (`authenticate` for every grant, `refresh`,
+ * `revoke`, `exchangeCode` for apps, `authorizeUrl` with PKCE helpers, `signAssertion`, a token
+ * manager), reading them (`decodeToken`), and checking them on a resource server (`verifyToken`,
+ * `createGuard`), with one vocabulary of typed errors. Everything here is on the wire: no import from
+ * the server. Runs on Node ≥ 20.11 and in browsers (WebCrypto, `fetch`).
  *
  * @example
- * import { createGuard, InvalidTokenError, ForbiddenError } from '@countersign/client';
+ * import { authenticate, createGuard, isCountersignClientError } from '@countersign/client';
  */
 
-/**
- * The token endpoint's path on a Countersign issuer (SPEC §3), shared by value with the server.
- *
- * @example
- * import { TOKEN_PATH } from '@countersign/client';
- * const url = new URL(TOKEN_PATH, 'https://auth.example'); // https://auth.example/oauth/token
- */
-export const TOKEN_PATH = '/oauth/token';
-
-export type { ApplicationKind, Audience, CountersignClaims, Mode, TokenStore } from './claims';
-export type { Guard, GuardOptions, GuardRequirement } from './create-guard';
-export { createGuard, tokenStoreIds } from './create-guard';
-export type { ForbiddenReason, InvalidTokenReason } from './errors';
-export { CountersignError, ForbiddenError, InvalidTokenError, JwksUnavailableError } from './errors';
-export type { JwksGetter, KeySourceOptions } from './key-source';
-export type { VerifyTokenOptions } from './verify-token';
-export { verifyToken } from './verify-token';
+export type { AuthenticateOptions, GrantFields, GrantType } from './authenticate.js';
+export { authenticate, JWT_BEARER_GRANT } from './authenticate.js';
+export type { AuthorizePath, AuthorizeUrlOptions } from './authorize-url.js';
+export { authorizeUrl } from './authorize-url.js';
+export type { ApplicationKind, Audience, CountersignClaims, Mode, TokenStore } from './claims.js';
+export type { ClientOptions } from './client-options.js';
+export { codeChallengeS256 } from './code-challenge-s256.js';
+export type { CountersignClientError } from './countersign-client-error.js';
+export { isCountersignClientError } from './countersign-client-error.js';
+export type { Guard, GuardOptions, GuardRequirement } from './create-guard.js';
+export { createGuard, tokenStoreIds } from './create-guard.js';
+export type { TokenManager, TokenManagerOptions } from './create-token-manager.js';
+export { createTokenManager } from './create-token-manager.js';
+export type { DecodedToken, TokenHeader } from './decode-token.js';
+export { decodeToken } from './decode-token.js';
+export type { ForbiddenReason, InvalidTokenReason } from './errors.js';
+export { CountersignError, ForbiddenError, InvalidTokenError, JwksUnavailableError } from './errors.js';
+export type { ExchangeCodeOptions } from './exchange-code.js';
+export { exchangeCode } from './exchange-code.js';
+export type { ExchangeErrorCode } from './exchange-error.js';
+export { ExchangeError } from './exchange-error.js';
+export { generateCodeVerifier } from './generate-code-verifier.js';
+export { generateState } from './generate-state.js';
+export { TOKEN_PATH } from './issuer-endpoint.js';
+export type { JwksGetter, KeySourceOptions } from './key-source.js';
+export type { NetworkErrorReason } from './network-error.js';
+export { NetworkError } from './network-error.js';
+export type { OAuthErrorCode } from './oauth-response-error.js';
+export { OAuthResponseError } from './oauth-response-error.js';
+export type { RefreshOptions } from './refresh.js';
+export { refresh } from './refresh.js';
+export type { RequestOptions } from './request-options.js';
+export type { RevokeOptions } from './revoke.js';
+export { revoke } from './revoke.js';
+export type { Scope } from './scope.js';
+export type { AssertionAlgorithm, SignAssertionOptions } from './sign-assertion.js';
+export { signAssertion } from './sign-assertion.js';
+export type { TokenSet } from './token-set.js';
+export { UnexpectedResponseError } from './unexpected-response-error.js';
+export type { VerifyTokenOptions } from './verify-token.js';
+export { verifyToken } from './verify-token.js';

@@ -1,10 +1,23 @@
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { JwksUnavailableError } from './errors';
+import { JwksUnavailableError } from './errors.js';
 
-/** Returns the issuer's JWKS document; called for every verification, so it may change (key rotation). */
+/**
+ * Returns the issuer's JWKS document; called for every verification, so it may change (key rotation).
+ *
+ * @example
+ * // A resource server living beside the issuer reads the keys in process.
+ * const jwks: JwksGetter = () => keyRing.publicJwks();
+ * const guard = createGuard({ issuer, jwks });
+ */
 export type JwksGetter = () => Promise<JSONWebKeySet> | JSONWebKeySet;
 
-/** Where the issuer's public keys come from: exactly one of `jwksUri` and `jwks`. */
+/**
+ * Where the issuer's public keys come from: exactly one of `jwksUri` and `jwks`.
+ *
+ * @example
+ * const keys: KeySourceOptions = { jwksUri: 'https://auth.example/.well-known/jwks.json', jwksCooldown: 10_000 };
+ * const claims = await verifyToken(token, { issuer: 'https://auth.example', ...keys });
+ */
 export interface KeySourceOptions {
   /** The issuer's `jwks_uri` (e.g. `https://auth.example/.well-known/jwks.json`): fetched, cached, refetched on an unknown `kid`. */
   readonly jwksUri?: string | URL;

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { type CountersignClaims, createGuard, ForbiddenError, type GuardRequirement, InvalidTokenError, tokenStoreIds } from '../src/index';
-import { backofficeClaims, ISSUER, NOW, type SigningKey, sign, signingKey, storefrontClaims } from './token-factory';
+import {
+  type CountersignClaims,
+  createGuard,
+  ForbiddenError,
+  type GuardRequirement,
+  InvalidTokenError,
+  tokenStoreIds,
+} from '../src/index.js';
+import { backofficeClaims, ISSUER, NOW, type SigningKey, sign, signingKey, storefrontClaims } from './support/token-factory.js';
 
 describe('createGuard', () => {
   let key: SigningKey;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { type CountersignClaims, InvalidTokenError, JwksUnavailableError, verifyToken } from '../src/index';
-import { backofficeClaims, ISSUER, NOW, type SigningKey, sign, signingKey } from './token-factory';
+import { type CountersignClaims, InvalidTokenError, JwksUnavailableError, verifyToken } from '../src/index.js';
+import { backofficeClaims, ISSUER, NOW, type SigningKey, sign, signingKey } from './support/token-factory.js';
 
 describe('verifyToken', () => {
   let key: SigningKey;
