@@ -270,6 +270,7 @@ async function main(): Promise<void> {
     )} min\n`,
   );
 
+  const startedAt = Date.now();
   const results = new Map<string, Figures[]>();
   const keyOf = (scenario: string, target: string) => `${scenario}\t${target}`;
   for (let round = 1; round <= rounds; round++) {
@@ -335,7 +336,9 @@ async function main(): Promise<void> {
     }.`,
     `- Command: \`${command}\``,
     `- ${load.connections} connections; ${load.warmupSeconds} s warm-up + ${load.seconds} s measured per run; ${rounds} interleaved round(s); medians (req/s min–max over the rounds).`,
-    '- Countersign as deployed: NODE_ENV=production, logs at info (to /dev/null), token rate limiter on at 1,000,000 a minute; "limiter off" rows set it to 0.',
+    `- Countersign as deployed: NODE_ENV=production, logs at info (to /dev/null), token rate limiter on at 1,000,000 a minute; "limiter off" rows set it to 0. The measures took ${(
+      (Date.now() - startedAt) / 60_000
+    ).toFixed(1)} min.`,
     '',
     renderTable(rows),
     banner ? `\n${banner}` : '',

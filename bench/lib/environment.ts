@@ -20,11 +20,14 @@ export function packageVersion(path: string): string {
   }
 }
 
-/** The commit the harness runs on, with `+changes` when the work tree differs from it. */
+/** The commit the harness runs on, with `+changes` when the work tree differs from it (the table it writes aside). */
 export function gitRevision(): string {
   try {
     const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/benchmarks.md'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${rev}+changes` : rev;
   } catch {
     return 'unknown revision';
