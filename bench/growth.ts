@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { parseFlags } from './lib/cli';
 import { machine } from './lib/environment';
 import { basic } from './lib/http-client';
 import { createScratchDatabase } from './lib/postgres';
@@ -36,11 +36,8 @@ Options:
   --connections N  concurrent connections (default 32)
   -h, --help       this text`;
 
-const { values } = parseArgs({
-  strict: true,
-  allowPositionals: false,
-  options: {
-    help: { type: 'boolean', short: 'h' },
+const values = parseFlags(
+  {
     small: { type: 'string' },
     large: { type: 'string' },
     seconds: { type: 'string' },
@@ -48,7 +45,8 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     connections: { type: 'string' },
   },
-});
+  USAGE,
+);
 
 /** Filler credentials per filler store (a store with a thousand API clients is already a big one). */
 const PER_STORE = 1000;
@@ -130,10 +128,6 @@ async function counts(db: pg.Client): Promise<{ credentials: number; refreshToke
 }
 
 async function main(): Promise<void> {
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
   const small = positiveInt('small', values.small, 1000);
   const large = positiveInt('large', values.large, 1_000_000);
   if (large <= small) throw new Error('--large must be larger than --small');

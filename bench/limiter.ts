@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { MemorySlidingWindow } from '../packages/server/src/core/rate-limit/memory-sliding-window';
+import { parseFlags } from './lib/cli';
 import { positiveInt } from './lib/stats';
 
 const USAGE = `npm run bench:limiter [-- options]
@@ -17,20 +17,7 @@ Options:
   --repeats N    fresh limiter and measure this many times; the median is printed (default 3)
   -h, --help     this text`;
 
-const { values } = parseArgs({
-  strict: true,
-  allowPositionals: false,
-  options: {
-    help: { type: 'boolean', short: 'h' },
-    hits: { type: 'string' },
-    rate: { type: 'string' },
-    repeats: { type: 'string' },
-  },
-});
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = parseFlags({ hits: { type: 'string' }, rate: { type: 'string' }, repeats: { type: 'string' } }, USAGE);
 const hits = positiveInt('hits', values.hits, 50_000);
 const rate = positiveInt('rate', values.rate, 5000);
 const repeats = positiveInt('repeats', values.repeats, 3);

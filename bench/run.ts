@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from './lib/cli';
 import { gitRevision, machine, packageVersion } from './lib/environment';
 import { basic } from './lib/http-client';
 import { createScratchDatabase } from './lib/postgres';
@@ -85,11 +85,8 @@ function list<T extends string>(flag: string, value: string | undefined, known: 
 }
 
 function parseOptions() {
-  const { values } = parseArgs({
-    strict: true,
-    allowPositionals: false,
-    options: {
-      help: { type: 'boolean', short: 'h' },
+  const values = parseFlags(
+    {
       seconds: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
@@ -99,14 +96,14 @@ function parseOptions() {
       loadgen: { type: 'string' },
       'no-docs': { type: 'boolean' },
     },
-  });
+    USAGE,
+  );
   if (values.loadgen !== undefined && values.loadgen !== 'wrk' && values.loadgen !== 'autocannon') {
     throw new Error(`--loadgen must be wrk or autocannon (got ${values.loadgen})`);
   }
   const loadgen: LoadGenerator = (values.loadgen as LoadGenerator | undefined) ?? detectLoadGenerator();
   if (loadgen === 'wrk' && !wrkVersion()) throw new Error('--loadgen wrk: wrk is not installed (apt-get install -y wrk)');
   return {
-    help: values.help === true,
     load: {
       seconds: positiveInt('seconds', values.seconds, 3),
       warmupSeconds: positiveInt('warmup', values.warmup, 1, 0),
@@ -218,10 +215,6 @@ function describe(figures: Figures): string {
 
 async function main(): Promise<void> {
   const options = parseOptions();
-  if (options.help) {
-    console.log(USAGE);
-    return;
-  }
   const { load, rounds, scenarios, servers, loadgen } = options;
   const chained = scenarios.some((s) => CHAINED.has(s));
   const fixed = scenarios.some((s) => !CHAINED.has(s));
@@ -271,6 +264,7 @@ async function main(): Promise<void> {
   );
 
   const startedAt = Date.now();
+  const loadBefore = loadavg()[0] ?? Number.NaN;
   const results = new Map<string, Figures[]>();
   const keyOf = (scenario: string, target: string) => `${scenario}\t${target}`;
   for (let round = 1; round <= rounds; round++) {
@@ -328,7 +322,9 @@ async function main(): Promise<void> {
   const section = [
     `## Latest run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `- Machine: ${machine()}; Node ${process.version}.`,
+    `- Machine: ${machine()}; Node ${process.version}. Load average (1 min) ${loadBefore.toFixed(1)} before the measures, ${(
+      loadavg()[0] ?? Number.NaN
+    ).toFixed(1)} after: ${cpus().length} cores, so more than ${cpus().length} means other work shared the CPU.`,
     `- Versions: Countersign ${packageVersion('packages/server')} (${gitRevision()}, started as \`${countersignCommand().label}\`), node-oidc-provider ${packageVersion(
       'node_modules/oidc-provider',
     )}, Fastify ${packageVersion('node_modules/fastify')}, undici ${packageVersion('node_modules/undici')}; fixed requests from ${loadgenVersion}${

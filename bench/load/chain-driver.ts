@@ -22,6 +22,7 @@ class Failure extends Error {
 }
 
 const origin = spec.kind === 'fixed' ? new URL(spec.request.url).origin : spec.target.origin;
+const fixedPath = spec.kind === 'fixed' ? new URL(spec.request.url).pathname + new URL(spec.request.url).search : '';
 const pool = new Pool(origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
 
 async function send(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) {
@@ -114,9 +115,9 @@ async function connectionLoop(): Promise<void> {
     try {
       if (spec.kind === 'fixed') {
         const r = spec.request;
-        const res = await send(r.method, new URL(r.url).pathname + new URL(r.url).search, r.headers, r.body);
+        const res = await send(r.method, fixedPath, r.headers, r.body);
         await res.body.dump();
-        if (res.statusCode >= 400) throw new Failure('status', `${r.method} ${new URL(r.url).pathname}: ${res.statusCode}`);
+        if (res.statusCode >= 400) throw new Failure('status', `${r.method} ${fixedPath}: ${res.statusCode}`);
       } else if (spec.kind === 'code-flow') {
         await codeFlow(spec.target);
       } else {
