@@ -215,6 +215,8 @@ function describe(figures: Figures): string {
 
 async function main(): Promise<void> {
   const options = parseOptions();
+  // Before anything of ours runs: what the rest of the machine was doing.
+  const loadBefore = loadavg()[0] ?? Number.NaN;
   const { load, rounds, scenarios, servers, loadgen } = options;
   const chained = scenarios.some((s) => CHAINED.has(s));
   const fixed = scenarios.some((s) => !CHAINED.has(s));
@@ -264,7 +266,6 @@ async function main(): Promise<void> {
   );
 
   const startedAt = Date.now();
-  const loadBefore = loadavg()[0] ?? Number.NaN;
   const results = new Map<string, Figures[]>();
   const keyOf = (scenario: string, target: string) => `${scenario}\t${target}`;
   for (let round = 1; round <= rounds; round++) {
@@ -322,9 +323,9 @@ async function main(): Promise<void> {
   const section = [
     `## Latest run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `- Machine: ${machine()}; Node ${process.version}. Load average (1 min) ${loadBefore.toFixed(1)} before the measures, ${(
-      loadavg()[0] ?? Number.NaN
-    ).toFixed(1)} after: ${cpus().length} cores, so more than ${cpus().length} means other work shared the CPU.`,
+    `- Machine: ${machine()}; Node ${process.version}. Load average (1 min) when the run started: ${loadBefore.toFixed(1)} on ${
+      cpus().length
+    } cores (other work was already running when it is near or above 1).`,
     `- Versions: Countersign ${packageVersion('packages/server')} (${gitRevision()}, started as \`${countersignCommand().label}\`), node-oidc-provider ${packageVersion(
       'node_modules/oidc-provider',
     )}, Fastify ${packageVersion('node_modules/fastify')}, undici ${packageVersion('node_modules/undici')}; fixed requests from ${loadgenVersion}${
