@@ -76,17 +76,19 @@ const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
 /**
- * Replaces the section between `<!-- bench:start -->` and `<!-- bench:end -->` of docs/benchmarks.md
- * (added under the title when missing); everything else, the history included, is kept.
+ * Replaces the lines between `<!-- bench:start -->` and `<!-- bench:end -->` (each alone on its line) of
+ * docs/benchmarks.md (added under the title when missing); everything else, the history included, is kept.
  */
 export function writeDocsSection(section: string): string {
   const file = join(repoRoot, 'docs/benchmarks.md');
   const doc = readFileSync(file, 'utf8');
   const block = `${START}\n${section.trim()}\n${END}`;
-  const start = doc.indexOf(START);
-  const end = doc.indexOf(END);
+  // Markers on lines of their own: the prose may quote them.
+  const lines = doc.split('\n');
+  const start = lines.indexOf(START);
+  const end = lines.indexOf(END, start + 1);
   let next: string;
-  if (start >= 0 && end > start) next = doc.slice(0, start) + block + doc.slice(end + END.length);
+  if (start >= 0 && end > start) next = [...lines.slice(0, start), block, ...lines.slice(end + 1)].join('\n');
   else {
     const afterTitle = doc.indexOf('\n') + 1;
     next = `${doc.slice(0, afterTitle)}\n${block}\n${doc.slice(afterTitle)}`;
