@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { MemorySlidingWindow } from '../packages/server/src/core/rate-limit/memory-sliding-window';
+import { MemorySlidingWindow } from '../packages/server/src/adapters/memory/memory-sliding-window';
 import { parseFlags } from './lib/cli';
 import { positiveInt } from './lib/stats';
 
 const USAGE = `npm run bench:limiter [-- options]
 
 A unit benchmark (not a test) of the in-memory sliding-window limiter's cost per hit
-(packages/server/src/core/rate-limit/memory-sliding-window.ts), as the token endpoint calls it: one hot
+(packages/server/src/adapters/memory/memory-sliding-window.ts), as the token endpoint calls it: one hot
 key (every request from one address), a 60 s window, at the default limit (30) and at the limit the
 benchmark runs with (1,000,000). The clock is simulated, advancing at --rate hits a second, so the
 figures do not depend on how fast this machine runs the loop.
