@@ -7,6 +7,14 @@ import type { AnyCollection } from './collection-definition';
 import { MEMBERSHIPS_TABLE } from './owner-role-rule';
 import type { ProvisioningActor } from './provisioning-actor';
 
+/** SPEC §7: in a store, owners and admins change what the dashboard manages; members may look. */
+export const roleMayChange = (role: Role): boolean => role === 'owner' || role === 'admin';
+
+/** `roleMayChange`, or a NotAllowedError (403) that says who may. */
+export function requireRoleMayChange(role: Role): void {
+  if (!roleMayChange(role)) throw new NotAllowedError('members of a store may look, not change: ask an owner or admin of the store');
+}
+
 /** The person's role in the store, or undefined when they have none there. */
 export async function roleIn(reader: Pick<ProvisioningReader, 'list'>, storeId: string, userId: string): Promise<Role | undefined> {
   const [membership] = await reader.list(MEMBERSHIPS_TABLE, { storeId, fields: { user_id: userId } });
@@ -69,8 +77,6 @@ export async function checkStoreRole(
 ): Promise<Role> {
   const role = await roleIn(reader, storeId, userId);
   if (role === undefined) throw new RecordNotFoundError('store', storeId);
-  if (wants === 'change' && role === 'member') {
-    throw new NotAllowedError('members of a store may look, not change: ask an owner or admin of the store');
-  }
+  if (wants === 'change') requireRoleMayChange(role);
   return role;
 }
