@@ -92,10 +92,10 @@ describe('the dashboard in Chromium, as a person uses it (SPEC §7)', { skip, ti
 
       // The landing page leads to the dashboard, which asks to sign in; a new person signs up.
       await page.goto(`${server.issuer}/`);
+      await check('landing');
       // The keyboard first meets the skip link, which leads past the header to the content.
       await page.keyboard.press('Tab');
       assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Skip to content');
-      await check('landing');
       await page
         .getByRole('link', { name: /^Scope reference/ })
         .first()

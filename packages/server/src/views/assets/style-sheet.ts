@@ -65,7 +65,7 @@ button.small,.button.small{min-height:2.75rem;padding:.35rem .8rem;font-size:.9r
 .error a{color:#8a1f1f}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em;overflow-wrap:anywhere}
 .copy-row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-start}
-.copy-row textarea{flex:1 1 16rem;min-width:0;min-height:0;resize:none;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9rem;word-break:break-all}
+.copy-row textarea{flex:1 1 16rem;min-width:0;min-height:0;resize:none;field-sizing:content;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9rem;word-break:break-all}
 .copy-status{color:var(--ok);font-weight:600;min-height:1.5em;margin:.25rem 0}
 .warning{background:#fff8e6;border:1px solid #e8c66b;color:#5c4300;padding:.75rem 1rem;border-radius:8px;margin:1rem 0}
 .rows{list-style:none;padding:0;margin:1rem 0}

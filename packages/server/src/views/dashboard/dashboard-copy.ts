@@ -73,9 +73,15 @@ export const dashboardCopy = {
   },
   overview: {
     title: (name: string) => `Welcome, ${name}`,
-    apps: (count: number) => (count === 1 ? 'You have registered 1 app.' : `You have registered ${count} apps.`),
+    apps: (count: number) =>
+      count === 0
+        ? 'No app yet: register one for merchants to connect.'
+        : count === 1
+          ? 'You have registered 1 app.'
+          : `You have registered ${count} apps.`,
     stores: (count: number) => (count === 1 ? 'You belong to 1 store.' : `You belong to ${count} stores.`),
-    connected: (count: number) => (count === 1 ? '1 app can reach your stores.' : `${count} apps can reach your stores.`),
+    connected: (count: number) =>
+      count === 0 ? 'No app can reach your stores.' : count === 1 ? '1 app can reach your stores.' : `${count} apps can reach your stores.`,
     noStores: 'You belong to no store yet. A store’s owner can add you as a member.',
     open: 'Open',
   },

@@ -38,8 +38,8 @@ export function secretPage(frame: DashboardFrame, p: SecretPageProps): SafeHtml 
     html`<h1>${p.title}</h1>
 ${p.secret === undefined ? html`<p>${c.noSecret}</p>` : html`<p class="warning" role="alert">${c.once}</p>`}
 <div class="panel">
-${copyable('client-id', c.clientId, p.clientId, c.copyClientId, 1)}
-${p.secret === undefined ? '' : copyable('client-secret', c.clientSecret, p.secret, c.copySecret, 2)}
+${copyable('client-id', c.clientId, p.clientId, c.copyClientId, 2)}
+${p.secret === undefined ? '' : copyable('client-secret', c.clientSecret, p.secret, c.copySecret, 3)}
 ${
   p.previous === undefined
     ? ''
