@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { RecordChange } from '../src/core/model/record-change';
 import { csrfOf, dashboardWorld } from './support/dashboard-world';
@@ -28,21 +27,7 @@ for (const dialect of await testDialects()) {
 
     /** An access token and a refresh token for `who`, through the token endpoint's authorization_code grant. */
     async function tokensFor(who: { id: string }) {
-      const code = randomBytes(32).toString('base64url');
-      const now = t.clock.now();
-      await t.deps.grants.codes.save(t.deps.secretHasher.hash(code), {
-        clientId: app.clientId,
-        redirectUri: 'https://app.example/callback',
-        redirectUriSent: true,
-        codeChallenge: null,
-        scope: 'stores.view',
-        storeIds: [w.store.id],
-        owner: { type: 'user', id: who.id },
-        createdAt: now,
-        expiresAt: now + 60_000,
-        usedAt: null,
-        grantId: null,
-      });
+      const code = await w.saveCode(who, app.clientId, [w.store.id], 'stores.view');
       const res = await w.form('/oauth/token', {
         grant_type: 'authorization_code',
         code,

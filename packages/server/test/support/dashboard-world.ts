@@ -82,19 +82,16 @@ export async function dashboardWorld(t: TestApp) {
       payload: new URLSearchParams(Object.entries(payload).filter((e): e is [string, string] => e[1] !== undefined)).toString(),
     });
 
-  /**
-   * `who` connects `app` to `storeIds` as the consent page and the app exchange would: a code saved
-   * as approval saves it, exchanged for an API key.
-   */
-  const connect = async (who: { id: string }, app: { clientId: string; secret?: string | undefined }, storeIds: string[]) => {
+  /** Saves a code as approving the consent page saves it (core/authorize/issue-authorization-code.ts). */
+  const saveCode = async (who: { id: string }, clientId: string, storeIds: string[], scope = 'stores.view stores.products.view') => {
     const code = randomBytes(32).toString('base64url');
     const now = t.clock.now();
     await t.deps.grants.codes.save(t.deps.secretHasher.hash(code), {
-      clientId: app.clientId,
+      clientId,
       redirectUri: 'https://app.example/callback',
       redirectUriSent: true,
       codeChallenge: null,
-      scope: 'stores.view stores.products.view',
+      scope,
       storeIds,
       owner: { type: 'user', id: who.id },
       createdAt: now,
@@ -102,6 +99,12 @@ export async function dashboardWorld(t: TestApp) {
       usedAt: null,
       grantId: null,
     });
+    return code;
+  };
+
+  /** `who` connects `app` to `storeIds` as the consent page and the app exchange would; returns the API key. */
+  const connect = async (who: { id: string }, app: { clientId: string; secret?: string | undefined }, storeIds: string[]) => {
+    const code = await saveCode(who, app.clientId, storeIds);
     const res = await t.app.inject({
       method: 'GET',
       url: `/oauth2/${app.clientId}/exchange/${code}`,
@@ -111,5 +114,21 @@ export async function dashboardWorld(t: TestApp) {
     return res.json().data as string;
   };
 
-  return { f, owner, admin, member, outsider, developer, store, otherStore, password, signedIn, provisioning: admin_, rows, form, connect };
+  return {
+    f,
+    owner,
+    admin,
+    member,
+    outsider,
+    developer,
+    store,
+    otherStore,
+    password,
+    signedIn,
+    provisioning: admin_,
+    rows,
+    form,
+    saveCode,
+    connect,
+  };
 }

@@ -5,6 +5,9 @@ import type { ProvisioningActor } from './provisioning-actor';
 
 export type ProvisioningOperation = 'create' | 'list' | 'read' | 'update' | 'delete' | 'rotate_secret';
 
+/** What a sign-up may do: create the account, nothing else (SPEC §7). */
+export const signUpOnly = (): NotAllowedError => new NotAllowedError('signing up creates an account, nothing else');
+
 export const WRITES: ReadonlySet<ProvisioningOperation> = new Set(['create', 'update', 'delete', 'rotate_secret']);
 
 /**
@@ -27,7 +30,7 @@ export function checkAccess(
 ): void {
   if (actor.kind === 'signup') {
     if (collection.name === 'users' && operation === 'create') return;
-    throw new NotAllowedError('signing up creates an account, nothing else');
+    throw signUpOnly();
   }
   if (actor.kind === 'user') {
     if (collection.personAccess === undefined) throw new NotAllowedError(`${collection.name} are not managed from the dashboard`);

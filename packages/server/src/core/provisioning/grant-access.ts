@@ -1,6 +1,7 @@
 import { NotAllowedError } from '../errors/not-allowed-error';
 import type { Mode } from '../model/mode';
 import type { GrantRecord } from '../ports/provisioning-store';
+import { signUpOnly } from './check-access';
 import type { GrantListFilter } from './grant-list-query';
 import type { ProvisioningActor } from './provisioning-actor';
 
@@ -30,7 +31,7 @@ export function canSeeGrant(actor: ProvisioningActor, grant: GrantRecord): boole
 
 /** A person lists their own grants, by their own id, and nobody else's (SPEC §7). */
 export function checkGrantListing(actor: ProvisioningActor, filter: GrantListFilter): void {
-  if (actor.kind === 'signup') throw new NotAllowedError('signing up creates an account, nothing else');
+  if (actor.kind === 'signup') throw signUpOnly();
   if (actor.kind === 'user' && !('userId' in filter && filter.userId === actor.userId)) {
     throw new NotAllowedError('a person lists only the grants they gave');
   }

@@ -1,5 +1,4 @@
 import { ChangeOutbox } from '../change-outbox';
-import { NotAllowedError } from '../errors/not-allowed-error';
 import { InsufficientScopeError } from '../errors/oauth-errors';
 import { RecordConflictError, RecordNotFoundError, RecordValidationError, type ValidationProblem } from '../errors/record-errors';
 import { revokeGrant, revokeGrants } from '../grants/revoke-grant';
@@ -21,7 +20,7 @@ import {
 import type { Random } from '../ports/random';
 import { passwordHasher } from '../secrets/password-hasher';
 import { newClientSecret, newId } from '../secrets/random-alphanumeric';
-import { checkAccess, type ProvisioningOperation } from './check-access';
+import { checkAccess, type ProvisioningOperation, signUpOnly } from './check-access';
 import type { AnyCollection, PrepareTools, ProvisioningPolicy } from './collection-definition';
 import { canSeeGrant, checkGrantListing, grantViewOf } from './grant-access';
 import { grantAuditDetails, type RevocationContext } from './grant-effects';
@@ -185,7 +184,7 @@ export class ProvisioningService {
    */
   async listAuditEntries(actor: ProvisioningActor, storeId: string, query: AuditLogQuery): Promise<AuditEntryRecord[]> {
     if (actor.kind === 'store' && actor.storeId !== storeId) throw new InsufficientScopeError('this token may only act on its own store');
-    if (actor.kind === 'signup') throw new NotAllowedError('signing up creates an account, nothing else');
+    if (actor.kind === 'signup') throw signUpOnly();
     if ((await this.#o.store.find(STORES_TABLE, storeId, {})) === null) throw new RecordNotFoundError('store', storeId);
     if (actor.kind === 'user') await checkStoreRole(this.#o.store, actor.userId, storeId, 'look');
     return this.#o.store.listAuditEntries({ storeId, ...(actor.kind === 'store' ? { mode: actor.mode } : {}) }, query);

@@ -6,7 +6,7 @@ import { type AppView, appFormPage, appPage, appsPage } from '../../views/dashbo
 import { confirmPage } from '../../views/dashboard/confirm-page';
 import { dashboardCopy } from '../../views/dashboard/dashboard-copy';
 import type { FormState } from '../../views/dashboard/form-fields';
-import { secretPage } from '../../views/dashboard/secret-page';
+import { rotatedSecretProps, secretPage } from '../../views/dashboard/secret-page';
 import type { DashboardRoutesOptions } from './dashboard-routes';
 import { actorOf, sendDashboardPage, setNotice, signedInUser } from './dashboard-session';
 import { formBody, formProblems, given, lines, ticked, typedValues } from './form-input';
@@ -130,13 +130,10 @@ export const appRoutes: FastifyPluginAsync<Pick<DashboardRoutesOptions, 'records
     const view = await read(request);
     const rotated = await o.records.rotateSecret(actorOf(request), 'apps', undefined, view.id, { compromised });
     return sendDashboardPage(request, reply, 'apps', (frame) =>
-      secretPage(frame, {
-        title: dashboardCopy.secret.rotatedTitle(view.name),
-        clientId: view.clientId,
-        secret: rotated.clientSecret,
-        previous: { until: rotated.previousSecretExpiresAt, compromised },
-        continueTo: `/dashboard/apps/${view.id}`,
-      }),
+      secretPage(
+        frame,
+        rotatedSecretProps({ name: view.name, clientId: view.clientId, rotated, compromised, continueTo: `/dashboard/apps/${view.id}` }),
+      ),
     );
   });
 

@@ -9,7 +9,7 @@ import { describePermissions } from '../../core/scopes/describe-permissions';
 import { confirmPage } from '../../views/dashboard/confirm-page';
 import { dashboardCopy } from '../../views/dashboard/dashboard-copy';
 import type { FormState } from '../../views/dashboard/form-fields';
-import { secretPage } from '../../views/dashboard/secret-page';
+import { rotatedSecretProps, secretPage } from '../../views/dashboard/secret-page';
 import { type CredentialView, credentialFormPage, credentialPage, credentialsPage, storesPage } from '../../views/dashboard/store-pages';
 import type { DashboardRoutesOptions } from './dashboard-routes';
 import { actorOf, sendDashboardPage, setNotice, signedInUser } from './dashboard-session';
@@ -141,13 +141,10 @@ export const storeRoutes: FastifyPluginAsync<
       const view = await readCredential(request);
       const rotated = await o.records.rotateSecret(actorOf(request), 'credentials', store.id, view.id, { compromised });
       return sendDashboardPage(request, reply, 'stores', (frame) =>
-        secretPage(frame, {
-          title: dashboardCopy.secret.rotatedTitle(view.name),
-          clientId: view.clientId,
-          secret: rotated.clientSecret,
-          previous: { until: rotated.previousSecretExpiresAt, compromised },
-          continueTo: `${base(store)}/${view.id}`,
-        }),
+        secretPage(
+          frame,
+          rotatedSecretProps({ name: view.name, clientId: view.clientId, rotated, compromised, continueTo: `${base(store)}/${view.id}` }),
+        ),
       );
     },
   );

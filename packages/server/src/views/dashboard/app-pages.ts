@@ -1,33 +1,19 @@
 import { html, type SafeHtml } from '../html';
+import { clientActions } from './client-actions';
+import type { ClientView } from './client-view';
 import { dashboardCopy } from './dashboard-copy';
 import { type DashboardFrame, dashboardLayout } from './dashboard-layout';
-import {
-  checkbox,
-  checkboxGroup,
-  csrfField,
-  emptyForm,
-  type FormState,
-  problemSummary,
-  radioGroup,
-  textArea,
-  textField,
-} from './form-fields';
+import { checkboxGroup, csrfField, type FormState, problemSummary, radioGroup, textArea, textField } from './form-fields';
 import { permissionChoices } from './permission-choices';
 import { timeTag } from './time-tag';
 
 const c = dashboardCopy.apps;
 
-/** An app as the dashboard shows it (no secret: only its hash is kept). */
-export interface AppView {
-  readonly id: string;
-  readonly name: string;
+/** An app as the dashboard shows it. */
+export interface AppView extends ClientView {
   readonly description: string;
   readonly homepage: string;
-  readonly clientId: string;
-  readonly permissions: readonly { readonly scope: string; readonly description: string }[];
-  readonly redirectUris: readonly string[];
   readonly confidential: boolean;
-  readonly createdAt: string;
 }
 
 const typeOf = (app: AppView) => (app.confidential ? c.confidential : c.public);
@@ -119,17 +105,6 @@ ${app.description ? html`<p class="sub">${app.description}</p>` : ''}
 <dt>${c.created}</dt><dd>${timeTag(app.createdAt)}</dd>
 </dl>
 <p><a class="button" href="/dashboard/apps/${app.id}/edit">${c.edit}</a></p></div>
-<section class="panel" aria-labelledby="rotate-heading"><h2 id="rotate-heading">${c.rotate}</h2>
-${
-  app.confidential
-    ? html`<p class="hint">${c.rotateHint}</p>
-<form method="post" action="/dashboard/apps/${app.id}/rotate">${csrfField(frame.csrfToken)}
-${checkbox(emptyForm, { name: 'compromised', label: c.compromised })}
-<div class="buttons"><button type="submit">${c.rotate}</button></div></form>`
-    : html`<p>${c.publicNoSecret}</p>`
-}</section>
-<section class="panel" aria-labelledby="delete-heading"><h2 id="delete-heading">${c.delete}</h2>
-<p class="hint">${c.deleteWarning}</p>
-<p><a class="button danger" href="/dashboard/apps/${app.id}/delete">${c.delete}</a></p></section>`,
+${clientActions({ base: `/dashboard/apps/${app.id}`, confidential: app.confidential, csrfToken: frame.csrfToken, copy: c })}`,
   );
 }

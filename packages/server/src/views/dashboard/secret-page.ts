@@ -16,6 +16,21 @@ export interface SecretPageProps {
   readonly continueTo: string;
 }
 
+/** The answer to a rotation (SPEC §5): the new secret, once, and until when the previous one works. */
+export const rotatedSecretProps = (p: {
+  readonly name: string;
+  readonly clientId: string;
+  readonly rotated: { readonly clientSecret: string; readonly previousSecretExpiresAt: string };
+  readonly compromised: boolean;
+  readonly continueTo: string;
+}): SecretPageProps => ({
+  title: c.rotatedTitle(p.name),
+  clientId: p.clientId,
+  secret: p.rotated.clientSecret,
+  previous: { until: p.rotated.previousSecretExpiresAt, compromised: p.compromised },
+  continueTo: p.continueTo,
+});
+
 /**
  * A read-only field with a Copy button (shown by the served script; the field can always be selected
  * by hand). A text area, so that the whole value wraps into view on a phone.

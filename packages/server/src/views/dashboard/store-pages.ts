@@ -3,35 +3,21 @@ import type { Mode } from '../../core/model/mode';
 import type { StoreMembership } from '../../core/model/store-membership';
 import { roleMayChange } from '../../core/provisioning/person-access-rule';
 import { html, type SafeHtml } from '../html';
+import { clientActions } from './client-actions';
+import type { ClientView } from './client-view';
 import { dashboardCopy } from './dashboard-copy';
 import { type DashboardFrame, dashboardLayout } from './dashboard-layout';
-import {
-  checkbox,
-  checkboxGroup,
-  csrfField,
-  emptyForm,
-  type FormState,
-  problemSummary,
-  radioGroup,
-  textArea,
-  textField,
-} from './form-fields';
+import { checkbox, checkboxGroup, csrfField, type FormState, problemSummary, radioGroup, textArea, textField } from './form-fields';
 import { permissionChoices } from './permission-choices';
 import { timeTag } from './time-tag';
 
 const c = dashboardCopy;
 
-/** A store credential as the dashboard shows it (no secret: only its hash is kept). */
-export interface CredentialView {
-  readonly id: string;
+/** A store credential as the dashboard shows it. */
+export interface CredentialView extends ClientView {
   readonly kind: CredentialKind;
   readonly mode: Mode;
-  readonly name: string;
-  readonly clientId: string;
-  readonly permissions: readonly { readonly scope: string; readonly description: string }[];
-  readonly redirectUris: readonly string[];
   readonly expiresIn: number | null;
-  readonly createdAt: string;
 }
 
 const storePath = (store: StoreMembership) => `/dashboard/stores/${store.id}`;
@@ -156,18 +142,7 @@ ${storeTabs(p.store, cred.mode)}
 ${
   !manages(p.store)
     ? html`<p class="notice">${c.stores.lookOnly}</p>`
-    : html`<section class="panel" aria-labelledby="rotate-heading"><h2 id="rotate-heading">${f.rotate}</h2>
-${
-  cred.kind === 'sales_channel'
-    ? html`<p>${f.publicNoSecret}</p>`
-    : html`<p class="hint">${f.rotateHint}</p>
-<form method="post" action="${base}/rotate">${csrfField(frame.csrfToken)}
-${checkbox(emptyForm, { name: 'compromised', label: f.compromised })}
-<div class="buttons"><button type="submit">${f.rotate}</button></div></form>`
-}</section>
-<section class="panel" aria-labelledby="delete-heading"><h2 id="delete-heading">${f.delete}</h2>
-<p class="hint">${f.deleteWarning}</p>
-<p><a class="button danger" href="${base}/delete">${f.delete}</a></p></section>`
+    : clientActions({ base, confidential: cred.kind !== 'sales_channel', csrfToken: frame.csrfToken, copy: f })
 }`,
   );
 }
