@@ -17,12 +17,11 @@ type AccountOptions = Pick<DashboardRoutesOptions, 'secureCookies' | 'sessions' 
  * Where to go after signing in: a dashboard path of this server, never anywhere else (no open
  * redirect); the overview otherwise.
  */
-export function nextPath(next: string | undefined): string {
+function nextPath(next: string | undefined): string {
   if (next === undefined || !next.startsWith('/dashboard') || next.startsWith('/dashboard/sign')) return '/dashboard';
   const url = new URL(next, 'http://countersign.invalid');
-  return url.origin === 'http://countersign.invalid' && url.pathname.startsWith('/dashboard')
-    ? `${url.pathname}${url.search}`
-    : '/dashboard';
+  const inside = url.pathname === '/dashboard' || url.pathname.startsWith('/dashboard/');
+  return url.origin === 'http://countersign.invalid' && inside ? `${url.pathname}${url.search}` : '/dashboard';
 }
 
 const c = dashboardCopy;

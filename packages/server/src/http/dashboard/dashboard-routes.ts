@@ -58,6 +58,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   });
   await app.register(accountRoutes, o);
   await app.register(async (signedIn) => {
+    signedIn.decorateRequest('dashboardUser', undefined);
     signedIn.addHook('preHandler', async (request, reply) => {
       const session = await readSession(request, o.sessions, { type: 'user' });
       const user = session === undefined ? undefined : await o.findUser(session.id);
