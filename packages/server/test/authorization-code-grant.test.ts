@@ -113,7 +113,10 @@ for (const dialect of await testDialects()) {
       );
       for (const s of stores) assert.match(page.body, new RegExp(`name="store_${s.id}"`));
       const none = await browser.decide(page, 'approve', []);
-      assert.equal(none.statusCode, 400, 'at least one store must be chosen');
+      // At least one store must be chosen: the consent page comes back with the problem beside the stores.
+      assert.equal(none.statusCode, 422, 'at least one store must be chosen');
+      assert.match(none.body, /Choose at least one store/);
+      for (const s of stores) assert.match(none.body, new RegExp(`name="store_${s.id}"`));
       const chosen = [stores[0]!.id, stores[2]!.id];
       const approved = await browser.decide(page, 'approve', chosen);
       const code = new URL(approved.headers.location as string).searchParams.get('code')!;

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { provisioningRepository } from '../adapters/sql/provisioning-repository';
 import { referenceApiRepository } from '../adapters/sql/reference-api-repository';
 import { consentSubject } from '../core/authorize/consent-subject';
 import { exchangeAppCode } from '../core/authorize/exchange-app-code';
@@ -6,9 +7,15 @@ import { issueAuthorizationCode } from '../core/authorize/issue-authorization-co
 import { reusableConsent } from '../core/authorize/reuse-consent';
 import { resolveAuthorizationTarget, validateAuthorizationRequest } from '../core/authorize/validate-authorization-request';
 import { authenticateClient } from '../core/client-auth/authenticate-client';
+import { accountActivity } from '../core/dashboard/account-activity';
+import { nameAuditEntries } from '../core/dashboard/audit-names';
+import { connectedApps } from '../core/dashboard/connected-apps';
+import { revokeConnectedApp } from '../core/dashboard/revoke-connected-app';
+import { signUp } from '../core/dashboard/sign-up';
 import { handleTokenRequest } from '../core/grants/handle-token-request';
 import { revokeToken } from '../core/grants/revoke-token';
 import { signIn } from '../core/people/sign-in';
+import type { SignUpActor } from '../core/provisioning/provisioning-actor';
 import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
 import { ApiKeyIssuer } from '../core/tokens/api-key-issuer';
 import { introspectToken } from '../core/tokens/introspect-token';
@@ -19,6 +26,8 @@ import { tokenRateLimit } from '../http/token-rate-limit';
 import { referenceApiGuard } from '../reference-api/reference-api-guard';
 import type { AppDependencies } from './compose-dependencies';
 import { rotateKeys } from './rotate-keys';
+
+const SIGN_UP: SignUpActor = { kind: 'signup' };
 
 /**
  * Each plugin's options, from the composed dependencies: every plugin gets the few functions it calls,
@@ -34,6 +43,9 @@ export function appOptions(deps: AppDependencies): AppOptions {
   const authenticateActor = (authorization: string | undefined) =>
     authenticateProvisioning(authorization, config.adminToken, verifyStoreToken);
   const apiKeys = new ApiKeyIssuer(deps.keyRing, deps.clock, deps.random);
+  const secureCookies = config.env === 'production';
+  // Read-only, for the dashboard's logs; every write goes through deps.provisioning.
+  const provisioningStore = provisioningRepository(deps.storage.db, deps.storage.dialect);
 
   return {
     issuer: config.issuer,
@@ -50,10 +62,10 @@ export function appOptions(deps: AppDependencies): AppOptions {
     },
     revocation: { authenticate, revoke: (client, token) => revokeToken(client, token, deps.tokens) },
     introspection: { authenticate, introspect: (client, token) => introspectToken(client, token, deps.tokens) },
+    pages: { cookieSecret: deps.cookieSecret, secureCookies },
     authorize: {
       issuer: config.issuer,
-      secureCookies: config.env === 'production',
-      cookieSecret: deps.cookieSecret,
+      secureCookies,
       backofficePrefix: config.backofficePrefix,
       stores: services.stores,
       people: services.people,
@@ -71,6 +83,33 @@ export function appOptions(deps: AppDependencies): AppOptions {
           hash: (value) => deps.secretHasher.hash(value),
           codeTtlSeconds: config.codeTtl,
         }),
+      addressKey,
+    },
+    dashboard: {
+      secureCookies,
+      sessions: deps.sessions,
+      signUpOpen: config.signUp,
+      lifetime: { min: config.tokenLifetimeMin, max: config.tokenLifetimeMax },
+      signIn: (request) => signIn(request, services),
+      signUp: (request) =>
+        signUp(request, {
+          open: config.signUp,
+          createUser: async (body) => (await deps.provisioning.create(SIGN_UP, 'users', undefined, body)).record,
+          failedAttempts: services.failedAttempts,
+        }),
+      findUser: (id) => services.people.findUser(id),
+      memberships: (userId) => services.stores.membershipsOf(userId),
+      records: deps.provisioning,
+      connectedApps: (userId) =>
+        connectedApps(userId, {
+          listGrants: (id) => deps.provisioning.listGrants({ kind: 'user', userId: id }, { userId: id }),
+          clients: services.clients,
+          stores: services.stores,
+          people: services.people,
+        }),
+      revokeConnectedApp: (userId, clientId) => revokeConnectedApp(userId, clientId, { ...services, grants: services.grants }),
+      accountActivity: (userId, query) => accountActivity(userId, query, provisioningStore),
+      nameEntries: (entries) => nameAuditEntries(entries, { ...services, records: provisioningStore }),
       addressKey,
     },
     exchange: { exchange: (request) => exchangeAppCode(request, { ...services, apiKeys }), addressKey },

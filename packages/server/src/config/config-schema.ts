@@ -114,6 +114,11 @@ export const settings = {
     default: undefined,
     doc: 'seed the demo store on first start (default: 1 in development, 0 in production)',
   },
+  COUNTERSIGN_SIGNUP: {
+    schema: flag,
+    default: '1',
+    doc: 'self-service sign-up on the dashboard (0 = closed: accounts come from the provisioning API)',
+  },
   COUNTERSIGN_LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',

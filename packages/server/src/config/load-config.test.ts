@@ -91,6 +91,15 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({}, development).config.demo, true, 'on by default in development');
   });
 
+  test('dashboard sign-up is open by default; COUNTERSIGN_SIGNUP=0 closes it; anything else is refused by name (SPEC §7)', () => {
+    assert.equal(loadConfig({}, development).config.signUp, true);
+    assert.equal(loadConfig({ COUNTERSIGN_SIGNUP: '0' }, development).config.signUp, false);
+    assert.throws(
+      () => loadConfig({ COUNTERSIGN_SIGNUP: 'closed' }, development),
+      (error: unknown) => error instanceof ConfigError && error.problems.some((p) => p.startsWith('COUNTERSIGN_SIGNUP:')),
+    );
+  });
+
   test('a rejected secret is never echoed back', () => {
     assert.throws(
       () => loadConfig({ COUNTERSIGN_ADMIN_TOKEN: 'too-short-secret', DATABASE_URL: 'mysql://user:hunter2@db' }, development),

@@ -26,6 +26,8 @@ export interface Config {
   readonly backofficePrefix: string;
   readonly clientCacheTtl: number;
   readonly demo: boolean;
+  /** COUNTERSIGN_SIGNUP: whether anyone may open an account on the dashboard (SPEC §7). */
+  readonly signUp: boolean;
   readonly logLevel: string;
 }
 
@@ -132,6 +134,7 @@ export function loadConfig(
     clientCacheTtl: values.COUNTERSIGN_CLIENT_CACHE_TTL as number,
     // SPEC §9: no demo store in production unless asked for explicitly.
     demo: (values.COUNTERSIGN_DEMO as boolean | undefined) ?? envName !== 'production',
+    signUp: values.COUNTERSIGN_SIGNUP as boolean,
     logLevel: values.COUNTERSIGN_LOG_LEVEL as string,
   };
   return { config: Object.freeze(config), warnings };

@@ -1,11 +1,10 @@
-import fastifyCookie from '@fastify/cookie';
-import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthorizationRequest, AuthorizationTarget } from '../core/authorize/authorization-request';
 import { type AuthorizationSide, signInAudience } from '../core/authorize/authorization-side';
 import type { ConsentSubject } from '../core/authorize/consent-subject';
 import type { AuthorizationQuery } from '../core/authorize/validate-authorization-request';
 import { AuthorizationPageError } from '../core/errors/authorization-page-error';
+import { NoStoreChosenError } from '../core/errors/no-store-chosen-error';
 import { AccessDeniedError, TooManyRequestsError } from '../core/errors/oauth-errors';
 import type { Owner } from '../core/model/owner';
 import type { SignedIn, SignInRequest } from '../core/people/sign-in';
@@ -13,7 +12,7 @@ import { SignInFailedError } from '../core/people/sign-in';
 import type { SignInSessions } from '../core/people/sign-in-sessions';
 import type { PeopleDirectory } from '../core/ports/people-directory';
 import type { StoreDirectory } from '../core/ports/store-directory';
-import { permissionCatalog } from '../core/scopes/permission-catalog';
+import { describePermissions } from '../core/scopes/describe-permissions';
 import { consentPage } from '../views/consent-page';
 import { signInPage } from '../views/sign-in-page';
 import { authorizationResponse } from './authorization-response';
@@ -23,10 +22,8 @@ import { endSession, type PersonSession, readSession, setFlash, startSession, ta
 /** What the authorization pages need, each piece built once by the composition root. */
 export interface AuthorizeRoutesOptions {
   readonly issuer: string;
-  /** Secure cookies in production (SPEC §7). */
+  /** Secure cookies in production (SPEC §7); the cookies and CSRF are page-security.ts's. */
   readonly secureCookies: boolean;
-  /** Signs the session and CSRF cookies. */
-  readonly cookieSecret: string;
   readonly backofficePrefix: string;
   readonly stores: Pick<StoreDirectory, 'findStores'>;
   readonly people: Pick<PeopleDirectory, 'findUser'>;
@@ -46,7 +43,6 @@ export interface AuthorizeRoutesOptions {
 /** The authorization request's own parameters, carried through the sign-in and consent forms. */
 const REQUEST_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const;
 const SIDES: readonly AuthorizationSide[] = ['any', 'storefront', 'backoffice'];
-const descriptions = new Map<string, string>(permissionCatalog.map((p) => [p.scope, p.description]));
 
 /**
  * The browser side of SPEC §3: the authorization endpoint and its aliases, the sign-in form, the
@@ -56,14 +52,6 @@ const descriptions = new Map<string, string>(permissionCatalog.map((p) => [p.sco
  * 6749 §4.1.2.1 lets us report is redirected back to the client (http/errors/render-page-error.ts).
  */
 export const authorizeRoutes: FastifyPluginAsync<AuthorizeRoutesOptions> = async (app, o) => {
-  // Signed cookies (sessions, the CSRF secret) under a key derived from the key-encryption key. Scoped
-  // to these pages: the token endpoint and the APIs never parse or set a cookie.
-  await app.register(fastifyCookie, { secret: o.cookieSecret });
-  await app.register(fastifyCsrf, {
-    sessionPlugin: '@fastify/cookie',
-    cookieKey: 'cs_csrf',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: o.secureCookies },
-  });
   app.decorateRequest('authorizationTarget', undefined);
   const secure = o.secureCookies;
   const paths: Record<AuthorizationSide, readonly string[]> = {
@@ -131,19 +119,43 @@ export const authorizeRoutes: FastifyPluginAsync<AuthorizeRoutesOptions> = async
     const subject = await o.consentSubject(authz, { type: person.type, id: person.id });
     const reused = await o.reusableConsent(authz, subject);
     if (reused) return approve(reply, authz, reused);
+    // The only store a person manages is ticked for them: there is nothing else to choose.
+    const ticked = new Set(subject.stores.length === 1 ? subject.stores.map((s) => s.id) : []);
+    return showConsent(reply, 200, { authz, person, subject, fields, returnTo, ticked });
+  }
+
+  /** The consent page; shown again (422) with the problem beside the stores when none was ticked. */
+  async function showConsent(
+    reply: FastifyReply,
+    status: number,
+    c: {
+      authz: AuthorizationRequest;
+      person: PersonSession;
+      subject: ConsentSubject;
+      fields: Record<string, string>;
+      returnTo: string;
+      ticked: ReadonlySet<string>;
+      storesProblem?: string;
+    },
+  ) {
+    const { authz, person, subject } = c;
     const who = person.type === 'user' ? await o.people.findUser(person.id) : undefined;
     const ownerName = await ownerNameOf(authz);
     const csrfToken = reply.generateCsrf();
-    return sendPage(reply, 200, (nonce) =>
+    return sendPage(reply, status, (nonce) =>
       consentPage({
         appName: authz.client.name,
         ownerName,
         signedInAs: who ? `${who.name} (${who.email})` : 'shopper',
-        permissions: subject.permissions.map((p) => descriptions.get(p) ?? p),
-        stores: authz.client.kind === 'app' ? subject.stores.map((s) => ({ id: s.id, name: s.name })) : undefined,
-        request: fields,
+        profile: authz.client.appProfile ?? undefined,
+        redirectHost: new URL(authz.redirectUri).host,
+        permissions: describePermissions(subject.permissions).map((p) => p.description),
+        stores:
+          authz.client.kind === 'app' ? subject.stores.map((s) => ({ id: s.id, name: s.name, checked: c.ticked.has(s.id) })) : undefined,
+        storesProblem: c.storesProblem,
+        request: c.fields,
         audience: signInAudience(authz.client.kind),
-        returnTo,
+        returnTo: c.returnTo,
         csrfToken,
         nonce,
       }),
@@ -219,7 +231,22 @@ export const authorizeRoutes: FastifyPluginAsync<AuthorizeRoutesOptions> = async
             .filter((k) => k.startsWith('store_') && body[k] === 'on')
             .map((k) => k.slice(6))
         : undefined;
-    return approve(reply, authz, await o.consentSubject(authz, { type: person.type, id: person.id }, chosen));
+    const owner = { type: person.type, id: person.id };
+    try {
+      return await approve(reply, authz, await o.consentSubject(authz, owner, chosen));
+    } catch (error) {
+      if (!(error instanceof NoStoreChosenError)) throw error;
+      // Not a broken request: the person forgot to choose. The page again, the problem beside the stores.
+      return showConsent(reply, 422, {
+        authz,
+        person,
+        subject: await o.consentSubject(authz, owner),
+        fields: requestFields(query, side),
+        returnTo: authorizeUrl(query, side),
+        ticked: new Set(),
+        storesProblem: error.detail,
+      });
+    }
   });
 };
 

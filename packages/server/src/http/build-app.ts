@@ -4,6 +4,7 @@ import { NotFoundError } from '../core/errors/record-errors';
 import { type ReferenceApiRoutesOptions, referenceApiRoutes } from '../reference-api/reference-api-routes';
 import { type AppExchangeRoutesOptions, appExchangeRoutes, isAppExchangePath } from './app-exchange-routes';
 import { type AuthorizeRoutesOptions, authorizeRoutes } from './authorize-routes';
+import { type DashboardRoutesOptions, dashboardRoutes } from './dashboard/dashboard-routes';
 import { demoRoutes } from './demo-routes';
 import { errorHandler } from './errors/error-handler';
 import { renderJsonApiError } from './errors/render-json-api-error';
@@ -13,9 +14,11 @@ import { type HealthRoutesOptions, healthRoutes } from './health-routes';
 import { type IntrospectionRoutesOptions, introspectionRoutes } from './introspection-routes';
 import { type KeyRoutesOptions, keyRoutes } from './key-routes';
 import { logRedaction, requestSerializer } from './log-redaction';
+import { type PageSecurityOptions, registerPageSecurity } from './page-security';
 import { type ProvisioningRoutesOptions, provisioningRoutes } from './provisioning-routes';
 import { refuseNulBytes } from './refuse-nul-bytes';
 import { type RevocationRoutesOptions, revocationRoutes } from './revocation-routes';
+import { siteRoutes } from './site-routes';
 import { type TokenRoutesOptions, tokenRoutes } from './token-routes';
 import { type WellKnownRoutesOptions, wellKnownRoutes } from './well-known-routes';
 
@@ -32,7 +35,10 @@ export interface AppOptions {
   readonly token: TokenRoutesOptions;
   readonly revocation: RevocationRoutesOptions;
   readonly introspection: IntrospectionRoutesOptions;
+  /** The cookies and CSRF protection every page with a form shares. */
+  readonly pages: PageSecurityOptions;
   readonly authorize: AuthorizeRoutesOptions;
+  readonly dashboard: DashboardRoutesOptions;
   readonly exchange: AppExchangeRoutesOptions;
   readonly referenceApi: Omit<ReferenceApiRoutesOptions, 'onOtherError'>;
 }
@@ -88,7 +94,13 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
   await app.register(tokenRoutes, options.token);
   await app.register(revocationRoutes, options.revocation);
   await app.register(introspectionRoutes, options.introspection);
-  await app.register(authorizeRoutes, options.authorize);
+  // The pages (SPEC §3, §7) share one context: its cookies and CSRF protection, and nothing else sees them.
+  await app.register(async (pages) => {
+    await registerPageSecurity(pages, options.pages);
+    await pages.register(authorizeRoutes, options.authorize);
+    await pages.register(dashboardRoutes, options.dashboard);
+    await pages.register(siteRoutes);
+  });
   if (options.demo) await app.register(demoRoutes);
   await app.register(appExchangeRoutes, options.exchange);
   await app.register(referenceApiRoutes, { ...options.referenceApi, onOtherError: handleError });

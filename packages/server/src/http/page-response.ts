@@ -5,7 +5,8 @@ import { noStore } from './no-store';
 
 /**
  * Sends a server-rendered page with the headers SPEC §7 asks of every page: a strict
- * Content-Security-Policy (nothing from elsewhere; the one inline style sheet by nonce; no framing),
+ * Content-Security-Policy (nothing from elsewhere; the style sheet and the Copy buttons' script are
+ * Countersign's own, and load only by the page's nonce; no framing),
  * `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer`, and no caching. There is no `form-action`
  * directive on purpose: the consent form's answer is a redirect to the client, which Chrome would
  * check against it.
@@ -17,7 +18,7 @@ export function sendPage(reply: FastifyReply, status: number, render: (nonce: st
     .header('content-type', 'text/html; charset=utf-8')
     .header(
       'content-security-policy',
-      `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'`,
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'`,
     )
     .header('x-frame-options', 'DENY')
     .header('referrer-policy', 'no-referrer')

@@ -33,6 +33,7 @@ export function clientDirectoryRepository(db: Kysely<Database>): ClientDirectory
           jwks: credential.jwks ? JSON.parse(credential.jwks) : null,
           passwordGrant: credential.password_grant === 1,
           ownerUserId: null,
+          appProfile: null,
           tokensInvalidBefore: credential.tokens_invalid_before ? fromIso(credential.tokens_invalid_before) : null,
         } satisfies OAuthClient;
       }
@@ -55,6 +56,7 @@ export function clientDirectoryRepository(db: Kysely<Database>): ClientDirectory
         jwks: null,
         passwordGrant: false,
         ownerUserId: app.owner_user_id,
+        appProfile: { description: app.description, homepage: app.homepage },
         tokensInvalidBefore: app.tokens_invalid_before ? fromIso(app.tokens_invalid_before) : null,
       } satisfies OAuthClient;
     },

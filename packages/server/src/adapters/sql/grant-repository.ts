@@ -81,8 +81,10 @@ export async function revokeGrantsWhere(
     .where('revoked_at', 'is', null)
     .returning(['id', 'client_id', 'mode']);
   if ('ids' in selector) query = query.where('id', 'in', [...selector.ids]);
-  else if ('clientId' in selector) query = query.where('client_id', '=', selector.clientId);
-  else if ('owner' in selector) query = query.where('owner_type', '=', selector.owner.type).where('owner_id', '=', selector.owner.id);
+  else if ('clientId' in selector) {
+    query = query.where('client_id', '=', selector.clientId);
+    if (selector.owner) query = query.where('owner_type', '=', selector.owner.type).where('owner_id', '=', selector.owner.id);
+  } else if ('owner' in selector) query = query.where('owner_type', '=', selector.owner.type).where('owner_id', '=', selector.owner.id);
   else query = query.where('api_key_kid', '=', selector.apiKeyKid);
   const revoked = await query.execute();
   if (revoked.length === 0) return [];

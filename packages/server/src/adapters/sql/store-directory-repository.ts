@@ -3,6 +3,14 @@ import type { StoreDirectory } from '../../core/ports/store-directory';
 import type { Database } from './database-schema';
 
 export function storeDirectoryRepository(db: Kysely<Database>): StoreDirectory {
+  /** The stores where the user has a role, by name. */
+  const storesOfMember = (userId: string) =>
+    db
+      .selectFrom('memberships')
+      .innerJoin('stores', 'stores.id', 'memberships.store_id')
+      .where('memberships.user_id', '=', userId)
+      .orderBy('stores.name');
+
   return {
     async findStores(ids) {
       if (ids.length === 0) return [];
@@ -14,14 +22,13 @@ export function storeDirectoryRepository(db: Kysely<Database>): StoreDirectory {
         .execute();
     },
     async storesManagedBy(userId) {
-      return db
-        .selectFrom('memberships')
-        .innerJoin('stores', 'stores.id', 'memberships.store_id')
+      return storesOfMember(userId)
         .select(['stores.id', 'stores.slug', 'stores.name'])
-        .where('memberships.user_id', '=', userId)
         .where('memberships.role', 'in', ['owner', 'admin'])
-        .orderBy('stores.name')
         .execute();
+    },
+    async membershipsOf(userId) {
+      return storesOfMember(userId).select(['stores.id', 'stores.slug', 'stores.name', 'memberships.role']).execute();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { AuthorizationPageError } from '../errors/authorization-page-error';
+import { NoStoreChosenError } from '../errors/no-store-chosen-error';
 import { AccessDeniedError } from '../errors/oauth-errors';
 import type { Owner } from '../model/owner';
 import type { StoreSummary } from '../model/store-summary';
@@ -42,7 +43,7 @@ export async function consentSubject(
       if (unknown.length > 0)
         throw new AuthorizationPageError('Store not yours to grant', 'A chosen store is not one where you are owner or admin.');
       stores = managed.filter((s) => chosenStoreIds.includes(s.id));
-      if (stores.length === 0) throw new AuthorizationPageError('No store chosen', 'Choose at least one store to grant the app.');
+      if (stores.length === 0) throw new NoStoreChosenError();
     }
     return { owner, scope: requested.join(' '), permissions: requested, stores };
   }

@@ -15,6 +15,15 @@ export interface AuditLogView {
   readonly mode?: Mode;
 }
 
+/**
+ * A person's own log (the dashboard's account activity, SPEC §7): the entries outside any store that
+ * they made (`actor`), or that are about them or their apps (`targets`: ids by target type).
+ */
+export interface AccountAuditView {
+  readonly actor: string;
+  readonly targets: readonly { readonly type: string; readonly ids: readonly string[] }[];
+}
+
 /** An audit entry as the provisioning API shows it: wire names, the id as a string (it is the cursor). */
 export interface AuditEntryRecord {
   readonly id: string;

@@ -25,6 +25,8 @@ export interface OAuthClient {
   readonly passwordGrant: boolean;
   /** Apps only: the user who registered it (shown on the consent page). */
   readonly ownerUserId: string | null;
+  /** Apps only: how the app presents itself on the consent page (SPEC §1 app `description`, `homepage`). */
+  readonly appProfile: { readonly description: string; readonly homepage: string } | null;
   /**
    * Epoch ms of the last compromised secret rotation: every token the client obtained before it is
    * dead (SPEC §1), grant or no grant. Null when there was none.

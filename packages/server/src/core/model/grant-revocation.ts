@@ -4,7 +4,8 @@ import type { Owner } from './owner';
 /** The live grants a revocation reaches. */
 export type GrantSelector =
   | { readonly ids: readonly string[] }
-  | { readonly clientId: string }
+  /** A client's grants; with `owner`, only those that person gave it (a connected-app revoke, SPEC §7). */
+  | { readonly clientId: string; readonly owner?: Owner }
   | { readonly owner: Owner }
   /** Grants whose API key the signing key `kid` signed (a compromised key rotation). */
   | { readonly apiKeyKid: string };

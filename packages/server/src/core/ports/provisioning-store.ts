@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../model/audit-entry';
-import type { AuditEntryRecord, AuditLogQuery, AuditLogView } from '../model/audit-log';
+import type { AccountAuditView, AuditEntryRecord, AuditLogQuery, AuditLogView } from '../model/audit-log';
 import type { ClientKind } from '../model/client';
 import type { GrantRevocation, GrantSelector } from '../model/grant-revocation';
 import type { Mode } from '../model/mode';
@@ -89,6 +89,8 @@ export interface ProvisioningReader {
   findGrant(id: string): Promise<GrantRecord | null>;
   /** Newest first: at most `query.size` entries of the view, older than `query.after`. */
   listAuditEntries(view: AuditLogView, query: AuditLogQuery): Promise<AuditEntryRecord[]>;
+  /** The same, of a person's own log outside any store. */
+  listAccountAuditEntries(view: AccountAuditView, query: AuditLogQuery): Promise<AuditEntryRecord[]>;
 }
 
 /** Writes happen only inside a transaction, so a record and its audit entry commit or vanish together. */

@@ -1,10 +1,14 @@
+import { NotAllowedError } from '../errors/not-allowed-error';
 import { InsufficientScopeError } from '../errors/oauth-errors';
 import type { AnyCollection } from './collection-definition';
 import type { ProvisioningActor } from './provisioning-actor';
 
 export type ProvisioningOperation = 'create' | 'list' | 'read' | 'update' | 'delete' | 'rotate_secret';
 
-const WRITES: ReadonlySet<ProvisioningOperation> = new Set(['create', 'update', 'delete', 'rotate_secret']);
+/** What a sign-up may do: create the account, nothing else (SPEC §7). */
+export const signUpOnly = (): NotAllowedError => new NotAllowedError('signing up creates an account, nothing else');
+
+export const WRITES: ReadonlySet<ProvisioningOperation> = new Set(['create', 'update', 'delete', 'rotate_secret']);
 
 /**
  * SPEC §5: a `provisioning` token acts on its own store only, and never on the server-wide
@@ -13,6 +17,9 @@ const WRITES: ReadonlySet<ProvisioningOperation> = new Set(['create', 'update', 
  *
  * SPEC §1: a test-mode token never changes a record that has no mode (the store itself, its
  * memberships, users, apps): test mode is a sandbox, and those records are shared with live mode.
+ *
+ * SPEC §7: a dashboard sign-up creates a user and nothing else; what a signed-in person may do depends
+ * on their role in the store, read from storage by person-access-rule.ts.
  */
 export function checkAccess(
   actor: ProvisioningActor,
@@ -21,6 +28,14 @@ export function checkAccess(
   storeId: string | undefined,
   recordId?: string,
 ): void {
+  if (actor.kind === 'signup') {
+    if (collection.name === 'users' && operation === 'create') return;
+    throw signUpOnly();
+  }
+  if (actor.kind === 'user') {
+    if (collection.personAccess === undefined) throw new NotAllowedError(`${collection.name} are not managed from the dashboard`);
+    return; // The rest depends on the person's role or records, read by person-access-rule.ts.
+  }
   if (actor.kind !== 'store') return;
   if (actor.mode === 'test' && collection.scope !== 'store_mode' && WRITES.has(operation)) {
     throw new InsufficientScopeError(`a test-mode token may not change ${collection.name}: they are shared with live mode`);

@@ -19,6 +19,14 @@ export interface ProvisioningPolicy {
   readonly tokenLifetimeMax: number;
 }
 
+/**
+ * What a person signed in to the dashboard may do in a collection (SPEC §7; person-access-rule.ts):
+ * - `own`: the records whose `field` names them (a developer's apps), and only those;
+ * - `store_role`: the records of a store where they are a member: owners and admins change them,
+ *   members may look.
+ */
+export type PersonAccess = { readonly rule: 'own'; readonly field: string } | { readonly rule: 'store_role' };
+
 /** What `prepareCreate`/`prepareUpdate` may use to turn input into stored values. */
 export interface PrepareTools {
   readonly random: Random;
@@ -86,6 +94,8 @@ export interface CollectionDefinition<Row extends ProvisionedRecord = Provisione
   readonly paths: CollectionPaths;
   /** What a store-bound token may do here (an admin may do everything). */
   readonly storeActor: 'allowed' | 'forbidden' | 'own_store_only';
+  /** What a person signed in to the dashboard may do here (person-access-rule.ts); absent: nothing. */
+  readonly personAccess?: PersonAccess;
   readonly createSchema: (policy: ProvisioningPolicy) => z.ZodType<Create>;
   /** Patchable fields, no defaults (an omitted field stays as it is). */
   readonly updateSchema: (policy: ProvisioningPolicy) => z.ZodType<Patch>;

@@ -10,7 +10,8 @@ export const MEMBERSHIPS_TABLE: TableSpec = { name: 'memberships' };
 /**
  * SPEC §5: only an owner (or the admin token, or the server itself) grants or removes the owner role.
  * A store-bound token counts as an owner only when it acts for a user who is an owner of that store
- * now; a client acting for itself (an integration's client_credentials token) is nobody's owner.
+ * now; a client acting for itself (an integration's client_credentials token) is nobody's owner, and
+ * neither is a sign-up.
  */
 export async function checkOwnerRoleChange(
   tx: ProvisioningTransaction,
@@ -21,8 +22,10 @@ export async function checkOwnerRoleChange(
 ): Promise<void> {
   if (before !== 'owner' && after !== 'owner') return;
   if (before === after) return;
-  if (actor.kind !== 'store') return;
-  const acting = !actor.ownerUserId ? [] : await tx.list(MEMBERSHIPS_TABLE, { storeId, fields: { user_id: actor.ownerUserId } });
+  if (actor.kind === 'admin' || actor.kind === 'system') return;
+  // A person in the dashboard counts for themselves, a store's token for the user it acts for.
+  const userId = actor.kind === 'user' ? actor.userId : actor.kind === 'store' ? actor.ownerUserId : null;
+  const acting = !userId ? [] : await tx.list(MEMBERSHIPS_TABLE, { storeId, fields: { user_id: userId } });
   if (acting[0]?.role !== 'owner') throw new InsufficientScopeError('only an owner of the store may grant or remove the owner role');
 }
 

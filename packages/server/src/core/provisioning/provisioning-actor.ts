@@ -23,7 +23,21 @@ export interface SystemActor {
   readonly kind: 'system';
 }
 
-export type ProvisioningActor = AdminActor | StoreActor | SystemActor;
+/**
+ * A person signed in to the dashboard (SPEC §7), acting as themselves: on the records that name them
+ * (their apps) and, by their role, in the stores where they are a member (person-access-rule.ts).
+ */
+export interface UserActor {
+  readonly kind: 'user';
+  readonly userId: string;
+}
+
+/** A visitor signing up on the dashboard (COUNTERSIGN_SIGNUP): may create one user, nothing else. */
+export interface SignUpActor {
+  readonly kind: 'signup';
+}
+
+export type ProvisioningActor = AdminActor | StoreActor | SystemActor | UserActor | SignUpActor;
 
 /** How an actor is named in the audit log. */
 export function actorLabel(actor: ProvisioningActor): string {
@@ -34,5 +48,10 @@ export function actorLabel(actor: ProvisioningActor): string {
       return 'system';
     case 'store':
       return `client:${actor.clientId}`;
+    // The spelling of personActor() (model/audit-actor.ts): one actor, one name, whatever the path.
+    case 'user':
+      return `user:${actor.userId}`;
+    case 'signup':
+      return 'signup';
   }
 }

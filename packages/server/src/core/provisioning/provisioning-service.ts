@@ -20,11 +20,12 @@ import {
 import type { Random } from '../ports/random';
 import { passwordHasher } from '../secrets/password-hasher';
 import { newClientSecret, newId } from '../secrets/random-alphanumeric';
-import { checkAccess, type ProvisioningOperation } from './check-access';
+import { checkAccess, type ProvisioningOperation, signUpOnly } from './check-access';
 import type { AnyCollection, PrepareTools, ProvisioningPolicy } from './collection-definition';
-import { canSeeGrant, grantViewOf } from './grant-access';
+import { canSeeGrant, checkGrantListing, grantViewOf } from './grant-access';
 import { grantAuditDetails, type RevocationContext } from './grant-effects';
 import type { GrantListFilter } from './grant-list-query';
+import { checkPersonAccess, checkStoreRole, personScope } from './person-access-rule';
 import { actorLabel, type ProvisioningActor } from './provisioning-actor';
 import { provisioningCollections } from './provisioning-collections';
 import { STORES_TABLE } from './store-table';
@@ -98,6 +99,7 @@ export class ProvisioningService {
 
     const record = await this.#write(def, 'create', async (tx) => {
       await this.#requireStore(tx, def, storeId);
+      await checkPersonAccess(tx, actor, def, 'create', storeId, input);
       await this.#checkReferences(tx, def, input, storeId, mode);
       await def.checkWrite?.({ tx, actor, storeId, before: undefined, after: input });
       const created = await tx.insert(def.table, values);
@@ -112,6 +114,7 @@ export class ProvisioningService {
     const def = provisioningCollections[collection];
     checkAccess(actor, def, 'list', storeId);
     await this.#requireStore(this.#o.store, def, storeId);
+    await checkPersonAccess(this.#o.store, actor, def, 'list', storeId);
     const scope = this.#scope(actor, def, storeId);
     if (def.scope !== 'store_mode' || mode === undefined) return this.#o.store.list(def.table, scope);
     // A token's other mode has no records at all (SPEC §1).
@@ -123,6 +126,7 @@ export class ProvisioningService {
     const def = provisioningCollections[collection];
     checkAccess(actor, def, 'read', storeId, id);
     await this.#requireStore(this.#o.store, def, storeId);
+    await checkPersonAccess(this.#o.store, actor, def, 'read', storeId);
     return this.#find(this.#o.store, actor, def, storeId, id);
   }
 
@@ -140,6 +144,7 @@ export class ProvisioningService {
 
     const record = await this.#write(def, 'update', async (tx, outbox) => {
       await this.#requireStore(tx, def, storeId);
+      await checkPersonAccess(tx, actor, def, 'update', storeId, patch);
       const existing = await this.#find(tx, actor, def, storeId, id);
       await this.#checkReferences(tx, def, patch, storeId, existing.mode as Mode | undefined);
       const problems = def.checkPatched?.({ ...existing, ...patch }) ?? [];
@@ -161,6 +166,7 @@ export class ProvisioningService {
     checkAccess(actor, def, 'delete', storeId, id);
     await this.#write(def, 'delete', async (tx, outbox) => {
       await this.#requireStore(tx, def, storeId);
+      await checkPersonAccess(tx, actor, def, 'delete', storeId);
       const existing = await this.#find(tx, actor, def, storeId, id);
       await def.checkWrite?.({ tx, actor, storeId, before: existing, after: undefined });
       // SPEC §1: the grants the record carries die in this very transaction.
@@ -173,16 +179,20 @@ export class ProvisioningService {
 
   /**
    * SPEC §5 `GET /stores/{id}/audit_entries`: the store's audit log, newest first, a page at a time.
-   * A store-bound token reads its own store's log, entries of its own mode and those without one.
+   * A store-bound token reads its own store's log, entries of its own mode and those without one; a
+   * person, the log of a store where they have a role (SPEC §7: members may look).
    */
   async listAuditEntries(actor: ProvisioningActor, storeId: string, query: AuditLogQuery): Promise<AuditEntryRecord[]> {
     if (actor.kind === 'store' && actor.storeId !== storeId) throw new InsufficientScopeError('this token may only act on its own store');
+    if (actor.kind === 'signup') throw signUpOnly();
     if ((await this.#o.store.find(STORES_TABLE, storeId, {})) === null) throw new RecordNotFoundError('store', storeId);
+    if (actor.kind === 'user') await checkStoreRole(this.#o.store, actor.userId, storeId, 'look');
     return this.#o.store.listAuditEntries({ storeId, ...(actor.kind === 'store' ? { mode: actor.mode } : {}) }, query);
   }
 
   /** SPEC §5 `GET /grants?user_id=…|client_id=…`: oldest first, revoked ones included. */
   async listGrants(actor: ProvisioningActor, filter: GrantListFilter): Promise<GrantRecord[]> {
+    checkGrantListing(actor, filter);
     return this.#o.store.listGrants({ ...filter, ...grantViewOf(actor) });
   }
 
@@ -226,6 +236,7 @@ export class ProvisioningService {
 
     await this.#write(def, 'rotate_secret', async (tx, outbox) => {
       await this.#requireStore(tx, def, storeId);
+      await checkPersonAccess(tx, actor, def, 'rotate_secret', storeId);
       const existing = await this.#find(tx, actor, def, storeId, id);
       const rotation = { newHash: hash, previousExpiresAt: previousSecretExpiresAt, at: new Date(now).toISOString(), compromised };
       if (!(await tx.rotateSecret(def.table, id, rotation))) {
@@ -291,9 +302,10 @@ export class ProvisioningService {
 
   /** The scope a lookup runs in: the path's store, and the token's mode for a store-bound token. */
   #scope(actor: ProvisioningActor, def: AnyCollection, storeId: string | undefined): RecordScope {
-    if (def.scope === 'global') return {};
-    if (def.scope === 'store') return { storeId };
-    return { storeId, mode: actor.kind === 'store' ? actor.mode : undefined };
+    const own = personScope(actor, def);
+    if (def.scope === 'global') return own;
+    if (def.scope === 'store') return { storeId, ...own };
+    return { storeId, mode: actor.kind === 'store' ? actor.mode : undefined, ...own };
   }
 
   async #find(

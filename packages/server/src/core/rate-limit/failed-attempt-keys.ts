@@ -12,11 +12,12 @@ import { createHash } from 'node:crypto';
  *   anyone who knows its public client id could otherwise hold up its exchanges everywhere.
  *
  * `kind` names the account space (`shopper` for the storefront form and the password grant alike,
- * `staff` for the back-office form, `app_exchange`); `subject` is the account or app as the caller
+ * `staff` for the back-office form and the dashboard's, `signup` for the dashboard's sign-up, whose
+ * failure is an email already taken, `app_exchange`); `subject` is the account or app as the caller
  * normalises it (store, mode and lower-cased email; the app id). It is hashed so that Redis never
  * holds an email. `addressKey` is `rateLimitKey(clientAddress)`.
  */
-export function failedAttemptKeys(kind: 'shopper' | 'staff' | 'app_exchange', subject: string, addressKey: string): string[] {
+export function failedAttemptKeys(kind: 'shopper' | 'staff' | 'signup' | 'app_exchange', subject: string, addressKey: string): string[] {
   const account = createHash('sha256').update(subject).digest('base64url').slice(0, 22);
   const keys = [`${kind}:${account}@${addressKey}`, `address@${addressKey}`];
   return kind === 'app_exchange' ? keys : [...keys, `${kind}:${account}`];

@@ -23,6 +23,7 @@ const client: OAuthClient = {
   jwks: null,
   passwordGrant: true,
   ownerUserId: null,
+  appProfile: null,
   tokensInvalidBefore: null,
 };
 

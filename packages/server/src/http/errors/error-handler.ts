@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CountersignError } from '../../core/errors/countersign-error';
 import { classifyError } from './classify-error';
+import { renderDashboardError } from './render-dashboard-error';
 import { renderExchangeError } from './render-exchange-error';
 import { renderJsonApiError } from './render-json-api-error';
 import { renderOAuthError } from './render-oauth-error';
@@ -20,6 +21,7 @@ export function errorHandler(options: { issuer: string; unroutedWire: (url: stri
     jsonapi: renderJsonApiError,
     page: pageErrorRenderer(options.issuer),
     exchange: renderExchangeError,
+    dashboard: renderDashboardError,
   };
   return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const known = classifyError(error);

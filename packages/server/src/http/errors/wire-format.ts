@@ -6,9 +6,10 @@
  * - `jsonapi` (default): `{errors: [{status, code, title, detail, source?}]}` (provisioning, health);
  * - `page`: the authorization endpoint and its forms: a redirect back to the client when RFC 6749
  *   allows one, otherwise an HTML error page;
- * - `exchange`: the app exchange's envelope `{success, message, code, data}` (SPEC §3).
+ * - `exchange`: the app exchange's envelope `{success, message, code, data}` (SPEC §3);
+ * - `dashboard`: the dashboard's pages (SPEC §7): an HTML page saying what went wrong, never a redirect.
  */
-export type WireFormat = 'oauth' | 'jsonapi' | 'page' | 'exchange';
+export type WireFormat = 'oauth' | 'jsonapi' | 'page' | 'exchange' | 'dashboard';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -46,6 +46,8 @@ export const appsCollection = defineCollection<AppRecord>()({
   paths: serverPaths('apps'),
   staleCaches: ['clients'],
   storeActor: 'forbidden',
+  // SPEC §7: a developer registers and manages their own apps in the dashboard.
+  personAccess: { rule: 'own', field: 'owner_user_id' },
   createSchema: (policy) =>
     z
       .strictObject({

@@ -60,6 +60,8 @@ export const credentialsCollection = defineCollection<CredentialRecord>()({
   paths: storePaths('credentials'),
   staleCaches: ['clients'],
   storeActor: 'allowed',
+  // SPEC §7: the credentials of stores where the person is owner or admin; members may look.
+  personAccess: { rule: 'store_role' },
   createSchema: (policy) =>
     z
       .strictObject({
