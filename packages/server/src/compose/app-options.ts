@@ -21,7 +21,7 @@ import { ApiKeyIssuer } from '../core/tokens/api-key-issuer';
 import { introspectToken } from '../core/tokens/introspect-token';
 import type { AppOptions } from '../http/build-app';
 import { rateLimitKey, requestClientAddress } from '../http/client-address';
-import { authenticateProvisioning } from '../http/provisioning-auth';
+import { authenticateProvisioning, isAdminToken } from '../http/provisioning-auth';
 import { tokenRateLimit } from '../http/token-rate-limit';
 import { referenceApiGuard } from '../reference-api/reference-api-guard';
 import type { AppDependencies } from './compose-dependencies';
@@ -61,7 +61,11 @@ export function appOptions(deps: AppDependencies): AppOptions {
       addressKey,
     },
     revocation: { authenticate, revoke: (client, token) => revokeToken(client, token, deps.tokens) },
-    introspection: { authenticate, introspect: (client, token) => introspectToken(client, token, deps.tokens) },
+    introspection: {
+      authenticate,
+      isAdminToken: (token) => isAdminToken(token, config.adminToken),
+      introspect: (caller, token) => introspectToken(caller, token, deps.tokens),
+    },
     pages: { cookieSecret: deps.cookieSecret, secureCookies },
     authorize: {
       issuer: config.issuer,
