@@ -174,7 +174,8 @@ export class ProvisioningService {
       await tx.remove(def.table, id);
       await this.#audit(tx, actor, def, 'delete', existing, storeId, grantAuditDetails(effects));
     });
-    this.#o.changes.publish({ collection: def.name, id });
+    // SPEC §1: a deleted credential or app ends every token it obtained; resource servers learn it here.
+    this.#o.changes.publish({ collection: def.name, id, ...(endsTokens(def.name) ? { tokensEndedAt: this.#nowSeconds() } : {}) });
   }
 
   /**
@@ -255,7 +256,7 @@ export class ProvisioningService {
         ...(compromised ? { compromised: true, revoked_grants: revoked.length } : {}),
       });
     });
-    this.#o.changes.publish({ collection: def.name, id });
+    this.#o.changes.publish({ collection: def.name, id, ...(compromised ? { tokensEndedAt: Math.floor(now / 1000) } : {}) });
     return { clientSecret, previousSecretExpiresAt };
   }
 
@@ -377,7 +378,14 @@ export class ProvisioningService {
     });
   }
 
+  #nowSeconds(): number {
+    return Math.floor(this.#o.clock.now() / 1000);
+  }
+
   #now(): string {
     return new Date(this.#o.clock.now()).toISOString();
   }
 }
+
+/** The collections whose records are OAuth clients: deleting one ends its tokens (SPEC §1). */
+const endsTokens = (collection: CollectionName): boolean => collection === 'credentials' || collection === 'apps';
