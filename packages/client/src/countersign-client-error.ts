@@ -1,4 +1,10 @@
-import { CountersignError, type ForbiddenError, type InvalidTokenError, type JwksUnavailableError } from './errors.js';
+import {
+  CountersignError,
+  type ForbiddenError,
+  type InvalidTokenError,
+  type JwksUnavailableError,
+  type RevocationDataStaleError,
+} from './errors.js';
 import type { ExchangeError } from './exchange-error.js';
 import type { NetworkError } from './network-error.js';
 import type { OAuthResponseError } from './oauth-response-error.js';
@@ -18,6 +24,7 @@ import type { UnexpectedResponseError } from './unexpected-response-error.js';
  * | `invalid_token` | `InvalidTokenError` |
  * | `forbidden` | `ForbiddenError` |
  * | `jwks_unavailable` | `JwksUnavailableError` |
+ * | `revocation_data_stale` | `RevocationDataStaleError` |
  *
  * @example
  * import { type CountersignClientError, isCountersignClientError } from '@countersign/client';
@@ -43,7 +50,8 @@ export type CountersignClientError =
   | UnexpectedResponseError
   | InvalidTokenError
   | ForbiddenError
-  | JwksUnavailableError;
+  | JwksUnavailableError
+  | RevocationDataStaleError;
 
 /**
  * Narrows `unknown` (a `catch` binding) to `CountersignClientError`, so that a `switch` on `code`

@@ -1,5 +1,6 @@
 import type { Audience, CountersignClaims, Mode } from './claims.js';
-import { ForbiddenError, InvalidTokenError } from './errors.js';
+import type { RevocationList } from './create-revocation-list.js';
+import { ForbiddenError, InvalidTokenError, RevocationDataStaleError } from './errors.js';
 import { keySource } from './key-source.js';
 import { type VerifyTokenOptions, verifyWithKeys } from './verify-token.js';
 
@@ -30,6 +31,12 @@ export interface GuardRequirement {
  */
 export interface GuardOptions extends VerifyTokenOptions {
   /**
+   * Countersign's revocations as `createRevocationList` keeps them (the change feed, and Redis when
+   * given): a token whose `jti`, grant or client was revoked is refused, and an API key is refused
+   * while the list is not fresh (fail closed, `RevocationDataStaleError`).
+   */
+  readonly revocations?: RevocationList;
+  /**
    * Whether a verified token has been revoked since it was issued (its `jti` or its `grant_id`).
    * Called after every other check passed; `true` refuses the token with `invalid_token`.
    */
@@ -51,6 +58,8 @@ export interface Guard {
    *
    * @throws {InvalidTokenError} no token, not `Bearer`, or a token that does not verify or is revoked (401).
    * @throws {ForbiddenError} a valid token that may not make this request (403).
+   * @throws {RevocationDataStaleError} an API key while the revocation data is stale (503).
+   * @throws {JwksUnavailableError} the issuer's keys could not be fetched (503).
    */
   check(authorization: string | null | undefined, requirement: GuardRequirement): Promise<CountersignClaims>;
 }
@@ -58,16 +67,18 @@ export interface Guard {
 /**
  * Builds a request guard for a resource server: it verifies the bearer token (as `verifyToken`,
  * with one key cache for the guard's life), then the audience, the permission scopes, the store and
- * the mode, then asks `isRevoked`. Build it once, at start, and call `check` per request.
+ * the mode, then revocation: `revocations` (Countersign's change channel, see
+ * `createRevocationList`) and/or your own `isRevoked`. Build it once, at start, and call `check` per
+ * request (or mount it with `fastifyGuard` or `expressGuard`).
  *
  * @example
- * import { createGuard, CountersignError } from '@countersign/client';
+ * import { createGuard, createRevocationList } from '@countersign/client';
  *
  * const guard = createGuard({
  *   issuer: 'https://auth.example',
  *   jwksUri: 'https://auth.example/.well-known/jwks.json',
- *   isRevoked: async (claims) => revokedJtis.has(claims.jti) || revokedGrants.has(claims.grant_id ?? ''),
- *   apiKeys: true, // apps' API keys too: only with isRevoked
+ *   revocations: createRevocationList({ issuer: 'https://auth.example', clientId, clientSecret }),
+ *   apiKeys: true, // apps' API keys too: only with revocation data
  * });
  *
  * const claims = await guard.check(request.headers.authorization, {
@@ -78,12 +89,20 @@ export interface Guard {
  */
 export function createGuard(options: GuardOptions): Guard {
   // SPEC §4: an API key has no expiry, so a guard without revocation data must never accept one.
-  if (options.apiKeys && !options.isRevoked) throw new TypeError('apiKeys needs isRevoked: an API key is valid until revoked');
+  if (options.apiKeys && !options.isRevoked && !options.revocations) {
+    throw new TypeError('apiKeys needs revocations or isRevoked: an API key is valid until revoked');
+  }
   const keys = keySource(options);
   return {
     async check(authorization, requirement) {
       const claims = await verifyWithKeys(bearerToken(authorization), keys, options);
       checkRequirement(claims, requirement);
+      const revocations = options.revocations;
+      if (revocations?.isRevoked(claims)) throw new InvalidTokenError('revoked', 'The access token has been revoked');
+      // SPEC §4: an API key (no exp) is only as safe as the revocation data: refuse it when that is stale.
+      if (revocations && claims.exp === undefined && !revocations.isFresh()) {
+        throw new RevocationDataStaleError('The revocation data is stale: API keys are refused until the change feed answers again');
+      }
       if (options.isRevoked && (await options.isRevoked(claims))) {
         throw new InvalidTokenError('revoked', 'The access token has been revoked');
       }

@@ -100,3 +100,22 @@ export class JwksUnavailableError extends CountersignError {
     super('jwks_unavailable', message, options);
   }
 }
+
+/**
+ * The guard's revocation data is stale: the change feed has not answered for longer than
+ * `maxStaleness` (default 5 s). Refused with it: apps' API keys, which never expire and are only as
+ * safe as the revocation data (fail closed). Not the token's fault, so a resource server answers 503
+ * with `Retry-After`.
+ *
+ * @example
+ * catch (error) {
+ *   if (error instanceof RevocationDataStaleError) reply.code(503).header('retry-after', '1');
+ * }
+ */
+export class RevocationDataStaleError extends CountersignError {
+  declare readonly code: 'revocation_data_stale';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('revocation_data_stale', message, options);
+  }
+}

@@ -21,7 +21,7 @@ import {
   signAssertion,
   verifyToken,
 } from '../src/index.js';
-import { Browser, formsOf, type Page } from './support/browser.js';
+import { authorizeInBrowser } from './support/authorize-in-browser.js';
 import { type CountersignServer, startCountersign } from './support/countersign-server.js';
 
 /**
@@ -125,29 +125,6 @@ async function seed(server: CountersignServer): Promise<Seeded> {
     app: { clientId: app.client_id, clientSecret: app.client_secret, redirectUri: appRedirect },
     assertionKey: { privateKey, kid: `sdk-${tag}` },
   };
-}
-
-/**
- * Walks a person through the authorization pages from `url` until the server redirects to
- * `redirectUri` (which is never fetched): signs in on a page with a password input, and on a page
- * without one presses `decision`. Consent may be skipped for a client approved before (SPEC §3).
- */
-async function authorizeInBrowser(url: string, redirectUri: string, person: { email: string; password: string }, decision = 'Approve') {
-  const browser = new Browser();
-  let page: Page = await browser.get(url);
-  for (let step = 0; step < 10; step++) {
-    if (page.location?.startsWith(`${redirectUri}?`)) return new URL(page.location).searchParams;
-    if (page.status >= 300 && page.status < 400 && page.location) {
-      page = await browser.get(page.location);
-    } else if (page.status === 200 && formsOf(page.html).some((f) => f.inputs.some((i) => i.type === 'password'))) {
-      page = await browser.submit(page, { email: person.email, password: person.password });
-    } else if (page.status === 200) {
-      page = await browser.submit(page, {}, decision);
-    } else {
-      throw new Error(`unexpected ${page.status} from ${page.url}:\n${page.html.slice(0, 2000)}`);
-    }
-  }
-  throw new Error('the authorization flow did not reach the redirect URI');
 }
 
 /** A fetch that counts the requests made through it, by grant type. */

@@ -12,9 +12,28 @@ const STOP_WITHIN_MS = 10_000;
 /** A Countersign server running as its own process on 127.0.0.1, with an empty database and an admin token. */
 export interface CountersignServer {
   readonly issuer: string;
+  /** Where this instance listens (the issuer's address for the first instance; its own for a second one). */
+  readonly address: string;
+  /** What a second instance needs to serve the same database as this one. */
+  readonly shared: SharedInstance;
   /** A provisioning API call with the admin token; throws on an unexpected status. */
   admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown, expectStatus?: number): Promise<T>;
   stop(): Promise<void>;
+}
+
+/** The database, keys, issuer and admin token that several instances of one deployment share. */
+export interface SharedInstance {
+  readonly issuer: string;
+  readonly sqlitePath: string;
+  readonly adminToken: string;
+  readonly keyEncryptionKey: string;
+}
+
+export interface StartOptions {
+  /** Start a further instance of the deployment of this one: same database, keys and issuer, its own port. */
+  readonly sameDeploymentAs?: CountersignServer;
+  /** REDIS_URL: the instance shares rate limits and the change channel over this Redis. */
+  readonly redisUrl?: string;
 }
 
 /** A port free on 127.0.0.1 right now (the server binds it a moment later). */
@@ -45,11 +64,18 @@ function cleanEnvironment(): NodeJS.ProcessEnv {
  * no rate limit on the token endpoint, and waits until `/readyz` answers. Every secret is generated
  * here for this run and never printed.
  */
-export async function startCountersign(): Promise<CountersignServer> {
+export async function startCountersign(options: StartOptions = {}): Promise<CountersignServer> {
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const dir = mkdtempSync(join(tmpdir(), 'countersign-sdk-'));
-  const adminToken = randomBytes(30).toString('base64url'); // 40 characters
+  const address = `http://127.0.0.1:${port}`;
+  const owner = options.sameDeploymentAs === undefined;
+  const dir = owner ? mkdtempSync(join(tmpdir(), 'countersign-sdk-')) : undefined;
+  const shared: SharedInstance = options.sameDeploymentAs?.shared ?? {
+    issuer: address,
+    sqlitePath: join(dir as string, 'cs.sqlite'),
+    adminToken: randomBytes(30).toString('base64url'), // 40 characters
+    keyEncryptionKey: randomBytes(32).toString('base64url'),
+  };
+  const { issuer, adminToken } = shared;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
     cwd: REPO_ROOT,
     env: {
@@ -57,10 +83,11 @@ export async function startCountersign(): Promise<CountersignServer> {
       HOST: '127.0.0.1',
       PORT: String(port),
       COUNTERSIGN_ISSUER: issuer,
-      COUNTERSIGN_SQLITE_PATH: join(dir, 'cs.sqlite'),
+      COUNTERSIGN_SQLITE_PATH: shared.sqlitePath,
       COUNTERSIGN_DEMO: '0',
       COUNTERSIGN_ADMIN_TOKEN: adminToken,
-      COUNTERSIGN_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+      COUNTERSIGN_KEY_ENCRYPTION_KEY: shared.keyEncryptionKey,
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       COUNTERSIGN_TOKEN_RATE_LIMIT: '0',
       COUNTERSIGN_LOG_LEVEL: 'warn',
     },
@@ -81,11 +108,11 @@ export async function startCountersign(): Promise<CountersignServer> {
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   };
 
   try {
-    await waitUntilReady(issuer, exited, () => output);
+    await waitUntilReady(address, exited, () => output);
   } catch (error) {
     await stop();
     throw error;
@@ -93,9 +120,11 @@ export async function startCountersign(): Promise<CountersignServer> {
 
   return {
     issuer,
+    address,
+    shared,
     stop,
     async admin(method, path, body, expectStatus) {
-      const response = await fetch(`${issuer}/provisioning/v1${path}`, {
+      const response = await fetch(`${address}/provisioning/v1${path}`, {
         method,
         headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -109,7 +138,7 @@ export async function startCountersign(): Promise<CountersignServer> {
   };
 }
 
-async function waitUntilReady(issuer: string, exited: Promise<number | null>, output: () => string): Promise<void> {
+async function waitUntilReady(address: string, exited: Promise<number | null>, output: () => string): Promise<void> {
   const deadline = Date.now() + READY_WITHIN_MS;
   let gone = false;
   void exited.then(() => {
@@ -118,12 +147,12 @@ async function waitUntilReady(issuer: string, exited: Promise<number | null>, ou
   while (Date.now() < deadline) {
     if (gone) throw new Error(`the server exited before it was ready:\n${output()}`);
     try {
-      const response = await fetch(`${issuer}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`${address}/readyz`, { signal: AbortSignal.timeout(2_000) });
       if (response.status === 200) return;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`the server was not ready within ${READY_WITHIN_MS / 1000} s:\n${output()}`);
+  throw new Error(`the server at ${address} was not ready within ${READY_WITHIN_MS / 1000} s:\n${output()}`);
 }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { isChangeFeedCursor } from '../adapters/sql/change-feed-repository';
 import { provisioningRepository } from '../adapters/sql/provisioning-repository';
 import { referenceApiRepository } from '../adapters/sql/reference-api-repository';
 import { consentSubject } from '../core/authorize/consent-subject';
@@ -19,9 +20,10 @@ import type { SignUpActor } from '../core/provisioning/provisioning-actor';
 import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
 import { ApiKeyIssuer } from '../core/tokens/api-key-issuer';
 import { introspectToken } from '../core/tokens/introspect-token';
+import { readChangeFeed } from '../core/tokens/read-change-feed';
 import type { AppOptions } from '../http/build-app';
 import { rateLimitKey, requestClientAddress } from '../http/client-address';
-import { authenticateProvisioning } from '../http/provisioning-auth';
+import { authenticateProvisioning, isAdminToken } from '../http/provisioning-auth';
 import { tokenRateLimit } from '../http/token-rate-limit';
 import { referenceApiGuard } from '../reference-api/reference-api-guard';
 import type { AppDependencies } from './compose-dependencies';
@@ -61,7 +63,17 @@ export function appOptions(deps: AppDependencies): AppOptions {
       addressKey,
     },
     revocation: { authenticate, revoke: (client, token) => revokeToken(client, token, deps.tokens) },
-    introspection: { authenticate, introspect: (client, token) => introspectToken(client, token, deps.tokens) },
+    introspection: {
+      authenticate,
+      isAdminToken: (token) => isAdminToken(token, config.adminToken),
+      introspect: (caller, token) => introspectToken(caller, token, deps.tokens),
+    },
+    changeFeed: {
+      authenticate,
+      isAdminToken: (token) => isAdminToken(token, config.adminToken),
+      isCursor: isChangeFeedCursor,
+      read: (caller, since) => readChangeFeed(caller, since, { feed: deps.changeFeed, clock: deps.clock }),
+    },
     pages: { cookieSecret: deps.cookieSecret, secureCookies },
     authorize: {
       issuer: config.issuer,

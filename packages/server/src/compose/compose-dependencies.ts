@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { cachedDirectories } from '../adapters/memory/cached-directories';
 import { type ChangeChannel, connectRedisChangeChannel } from '../adapters/redis/redis-change-channel';
+import { changeFeedRepository } from '../adapters/sql/change-feed-repository';
 import { clientDirectoryRepository } from '../adapters/sql/client-directory-repository';
 import { codeRepository } from '../adapters/sql/code-repository';
 import { grantRepository } from '../adapters/sql/grant-repository';
@@ -17,9 +18,11 @@ import type { GrantServices } from '../core/grants/grant-services';
 import { KeyEncryptor } from '../core/keys/key-encryptor';
 import { KeyRing } from '../core/keys/key-ring';
 import { type SignInSessions, signInSessions } from '../core/people/sign-in-sessions';
+import type { ChangeFeed } from '../core/ports/change-feed';
 import type { Clock } from '../core/ports/clock';
 import type { Random } from '../core/ports/random';
 import { ProvisioningService } from '../core/provisioning/provisioning-service';
+import { revocationNotice } from '../core/revocation-notice';
 import { SecretHasher } from '../core/secrets/secret-hasher';
 import { AccessTokenIssuer } from '../core/tokens/access-token-issuer';
 import { AccessTokenVerifier } from '../core/tokens/access-token-verifier';
@@ -53,6 +56,8 @@ export interface AppDependencies {
   readonly sessions: SignInSessions;
   /** The change channel to the other instances (Redis pub/sub), when REDIS_URL is set. */
   readonly changeChannel: ChangeChannel | undefined;
+  /** The stored revocation notices resource servers poll (`GET /oauth/changes`, SPEC §4). */
+  readonly changeFeed: ChangeFeed;
   /** Closes what these dependencies opened besides the storage (Redis connections). */
   close(): Promise<void>;
 }
@@ -71,6 +76,13 @@ export async function composeDependencies(
   await keyRing.load();
   const changes = new ChangeHub();
   const changeChannel = config.redisUrl ? await connectRedisChangeChannel(config.redisUrl, changes, onBackgroundError) : undefined;
+  // This instance's own committed changes go on the feed (another instance's arrive by Redis and are
+  // already on it): one row per revocation, whichever instance made it.
+  const changeFeed = changeFeedRepository(storage.db, storage.dialect);
+  const detachFeed = changes.relayTo((change) => {
+    const notice = revocationNotice(change);
+    if (notice) changeFeed.append(notice, clock.now()).catch(onBackgroundError);
+  });
   const secretHasher = new SecretHasher(kek);
   const directories = cachedDirectories(
     clientDirectoryRepository(storage.db),
@@ -141,7 +153,9 @@ export async function composeDependencies(
     rateLimiting,
     cookieSecret,
     changeChannel,
+    changeFeed,
     async close() {
+      detachFeed();
       await Promise.all([rateLimiting.close(), changeChannel?.close()]);
     },
   };

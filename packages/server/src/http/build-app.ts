@@ -4,6 +4,7 @@ import { NotFoundError } from '../core/errors/record-errors';
 import { type ReferenceApiRoutesOptions, referenceApiRoutes } from '../reference-api/reference-api-routes';
 import { type AppExchangeRoutesOptions, appExchangeRoutes, isAppExchangePath } from './app-exchange-routes';
 import { type AuthorizeRoutesOptions, authorizeRoutes } from './authorize-routes';
+import { type ChangeFeedRoutesOptions, changeFeedRoutes } from './change-feed-routes';
 import { type DashboardRoutesOptions, dashboardRoutes } from './dashboard/dashboard-routes';
 import { demoRoutes } from './demo-routes';
 import { errorHandler } from './errors/error-handler';
@@ -35,6 +36,8 @@ export interface AppOptions {
   readonly token: TokenRoutesOptions;
   readonly revocation: RevocationRoutesOptions;
   readonly introspection: IntrospectionRoutesOptions;
+  /** `GET /oauth/changes`, the pollable change feed (SPEC §4). */
+  readonly changeFeed: ChangeFeedRoutesOptions;
   /** The cookies and CSRF protection every page with a form shares. */
   readonly pages: PageSecurityOptions;
   readonly authorize: AuthorizeRoutesOptions;
@@ -94,6 +97,7 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
   await app.register(tokenRoutes, options.token);
   await app.register(revocationRoutes, options.revocation);
   await app.register(introspectionRoutes, options.introspection);
+  await app.register(changeFeedRoutes, options.changeFeed);
   // The pages (SPEC §3, §7) share one context: its cookies and CSRF protection, and nothing else sees them.
   await app.register(async (pages) => {
     await registerPageSecurity(pages, options.pages);

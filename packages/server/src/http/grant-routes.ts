@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { parseAuditLogQuery } from '../core/audit/parse-audit-log-query';
 import { parseGrantListQuery } from '../core/provisioning/grant-list-query';
+import { parsePageQuery } from '../core/provisioning/parse-page-query';
 import { noStore } from './no-store';
+import { pageLinks } from './page-links';
 import type { ProvisioningRoutesOptions } from './provisioning-routes';
 
 const PREFIX = '/provisioning/v1';
@@ -15,7 +17,10 @@ export const grantRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> = async 
   app.get<{ Querystring: Record<string, unknown> }>(`${PREFIX}/grants`, async (request, reply) => {
     const actor = await actorOf(request.headers.authorization);
     const filter = parseGrantListQuery(request.query);
-    return noStore(reply).send({ data: await service.listGrants(actor, filter) });
+    const page = parsePageQuery(request.query);
+    const data = await service.listGrants(actor, filter, page);
+    const filters = 'userId' in filter ? { user_id: filter.userId } : { client_id: filter.clientId };
+    return noStore(reply).send({ data, links: pageLinks(`${PREFIX}/grants`, filters, page, data) });
   });
 
   // SPEC §5: a store's audit log, newest first; `links.next` carries the cursor of the next page.

@@ -14,7 +14,7 @@ export type StoreTokenVerifier = (token: string) => Promise<StoreActor | null>;
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 /** Equal-length digests compared in constant time: neither the content nor the length of the admin token leaks. */
-function isAdminToken(token: string, adminToken: string): boolean {
+export function isAdminToken(token: string, adminToken: string): boolean {
   return timingSafeEqual(digest(token), digest(adminToken));
 }
 

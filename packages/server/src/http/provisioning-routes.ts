@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { InvalidRequestError } from '../core/errors/oauth-errors';
+import { parsePageQuery } from '../core/provisioning/parse-page-query';
 import type { ProvisioningActor } from '../core/provisioning/provisioning-actor';
 import { provisioningCollections } from '../core/provisioning/provisioning-collections';
 import type { ProvisioningService } from '../core/provisioning/provisioning-service';
 import { compromisedFlag } from './compromised-flag';
 import { grantRoutes } from './grant-routes';
 import { noStore } from './no-store';
+import { pageLinks } from './page-links';
 
 export interface ProvisioningRoutesOptions {
   readonly service: ProvisioningService;
@@ -49,8 +51,9 @@ export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> =
       const actor = await actorOf(request);
       const mode = request.query.mode;
       if (mode !== undefined && mode !== 'test' && mode !== 'live') throw new InvalidRequestError('mode must be "test" or "live"');
-      const data = await service.list(actor, def.name, storeIdOf(request.params), mode);
-      return noStore(reply).send({ data });
+      const page = parsePageQuery(request.query);
+      const data = await service.list(actor, def.name, storeIdOf(request.params), mode, page);
+      return noStore(reply).send({ data, links: pageLinks(request.url.split('?')[0] as string, { mode }, page, data) });
     });
 
     app.get<{ Params: Params }>(item, async (request, reply) => {

@@ -49,6 +49,8 @@ export const copy = {
     permissionsHint:
       'Apps and store credentials may hold only these. A store’s members hold the “view” ones; owners and admins hold them all.',
     provisioningNote: 'Never held by a public client (a sales channel or a public app).',
+    introspectNote:
+      'For a store’s confidential credential (an integration or webapp): at POST /oauth/introspect it may ask about any token of its store and mode, not only its own. A public client cannot introspect.',
     restrictions: 'Restriction scopes',
     restrictionsHint: 'For store credentials only: at most one market, and a stock location of that market.',
     restrictionExamples: [

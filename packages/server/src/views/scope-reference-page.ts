@@ -22,7 +22,11 @@ export function scopeReferencePage(p: {
 <ul class="scopes">${p.permissions.map(
       (s) =>
         html`<li id="scope-${s.scope}"><code>${s.scope}</code><br>${s.description}${
-          s.scope === 'provisioning' ? html`<br><span class="hint">${c.provisioningNote}</span>` : ''
+          s.scope === 'provisioning'
+            ? html`<br><span class="hint">${c.provisioningNote}</span>`
+            : s.scope === 'tokens.introspect'
+              ? html`<br><span class="hint">${c.introspectNote}</span>`
+              : ''
         }</li>`,
     )}</ul></section>
 <section class="panel" aria-labelledby="restrictions"><h2 id="restrictions">${c.restrictions}</h2>

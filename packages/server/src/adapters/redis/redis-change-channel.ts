@@ -7,9 +7,15 @@ export interface ChangeChannel {
   close(): Promise<void>;
 }
 
-const CHANNEL = 'countersign:changes';
+/** The default channel name (SDK guards subscribe to it). */
+export const CHANGE_CHANNEL = 'countersign:changes';
 
 /**
+ * The message on the channel, one JSON object per change (resource servers read it too, docs/adr/0014):
+ * `o` the sending instance, `c` the collection, `i` the record id, and when present `e` (a revoked
+ * access token's exp, epoch seconds) and `b` (a deleted or compromised client: its tokens issued at
+ * or before this epoch second are dead).
+ *
  * Connects the hub to the other instances over Redis pub/sub (SPEC §4): this instance's changes are
  * published, the others' are delivered to the local listeners (the token path's caches, revocation
  * checks). Messages carry the instance's id so that nothing is delivered twice. A lost message costs
@@ -19,7 +25,7 @@ export async function connectRedisChangeChannel(
   redisUrl: string,
   hub: ChangeHub,
   onError: (error: unknown) => void,
-  channel = CHANNEL,
+  channel = CHANGE_CHANNEL,
 ): Promise<ChangeChannel> {
   const origin = randomUUID();
   const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
@@ -28,15 +34,23 @@ export async function connectRedisChangeChannel(
   subscriber.on('error', onError);
   subscriber.on('message', (_channel: string, message: string) => {
     try {
-      const { o, c, i } = JSON.parse(message) as { o: string; c: string; i: string };
-      if (o !== origin && typeof c === 'string' && typeof i === 'string') hub.deliver({ collection: c, id: i });
+      const { o, c, i, e, b } = JSON.parse(message) as { o: string; c: string; i: string; e?: unknown; b?: unknown };
+      if (o !== origin && typeof c === 'string' && typeof i === 'string') {
+        hub.deliver({
+          collection: c,
+          id: i,
+          ...(typeof e === 'number' ? { exp: e } : {}),
+          ...(typeof b === 'number' ? { tokensEndedAt: b } : {}),
+        });
+      }
     } catch (error) {
       onError(error);
     }
   });
   await subscriber.subscribe(channel);
   const detach = hub.relayTo((change: RecordChange) => {
-    publisher.publish(channel, JSON.stringify({ o: origin, c: change.collection, i: change.id })).catch(onError);
+    const message = { o: origin, c: change.collection, i: change.id, e: change.exp, b: change.tokensEndedAt };
+    publisher.publish(channel, JSON.stringify(message)).catch(onError);
   });
   return {
     async close() {

@@ -246,6 +246,17 @@ export interface SignInSessionRow {
   expires_at: string;
 }
 
+/** One revocation notice for resource servers (SPEC §4); `seq` is the feed's cursor. */
+export interface ChangeFeedRow {
+  seq: Generated<number>;
+  type: 'grant' | 'jti' | 'client';
+  subject: string;
+  /** A revoked jti's exp, or the epoch second at which a client's tokens ended; null for a grant. */
+  seconds: number | string | null;
+  created_at: string;
+  expires_at: string | null;
+}
+
 export interface Database {
   stores: StoreRow;
   stock_locations: StockLocationRow;
@@ -270,4 +281,5 @@ export interface Database {
   used_assertions: UsedAssertionRow;
   authorization_codes: AuthorizationCodeRow;
   sign_in_sessions: SignInSessionRow;
+  change_feed: ChangeFeedRow;
 }

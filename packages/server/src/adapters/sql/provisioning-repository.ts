@@ -1,10 +1,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { GrantListQuery, GrantRecord, ProvisioningStore, ProvisioningTransaction } from '../../core/ports/provisioning-store';
+import type { PageQuery } from '../../core/provisioning/parse-page-query';
 import { auditReader, insertAuditEntries } from './audit-log';
 import type { Database, GrantRow } from './database-schema';
 import type { Dialect } from './dialect';
 import { revokeGrantsWhere, storesOfGrants } from './grant-repository';
-import { guarded, type LooseDatabase, recordReader, recordWriter } from './record-table';
+import { afterCursor, guarded, type LooseDatabase, recordReader, recordWriter } from './record-table';
 import { endSessionsOf } from './sign-in-session-repository';
 
 type TypedExecutor = Kysely<Database> | Transaction<Database>;
@@ -35,8 +36,10 @@ function grantReader(db: TypedExecutor) {
   };
 
   return {
-    async listGrants(query: GrantListQuery) {
+    async listGrants(query: GrantListQuery, page?: PageQuery) {
       let select = db.selectFrom('grants').selectAll();
+      if (page?.after) select = select.where(afterCursor(page.after));
+      if (page) select = select.limit(page.size);
       if ('userId' in query) select = select.where('owner_type', '=', 'user').where('owner_id', '=', query.userId);
       else select = select.where('client_id', '=', query.clientId);
       if (query.mode !== undefined) select = select.where('mode', '=', query.mode);

@@ -6,6 +6,7 @@ import {
   type RecordValues,
   type TableSpec,
 } from '../../core/ports/provisioning-store';
+import type { PageCursor } from '../../core/provisioning/parse-page-query';
 import { isForeignKeyViolation, isUniqueViolation } from './dialect';
 
 /**
@@ -96,7 +97,11 @@ export function recordReader(db: LooseExecutor) {
       return record ?? null;
     },
     async list(table: TableSpec, scope: RecordScope) {
-      const rows = await select(table, scope).orderBy('created_at').orderBy('id').execute();
+      let query = select(table, scope);
+      const page = scope.page;
+      if (page?.after) query = query.where(afterCursor(page.after));
+      if (page) query = query.limit(page.size);
+      const rows = await query.orderBy('created_at').orderBy('id').execute();
       return withOrderedList(
         table,
         rows.map((row) => decode(table, row)),
@@ -151,4 +156,11 @@ export function recordWriter(trx: Transaction<LooseDatabase>, options: { deferCo
         await trx.deleteFrom(table.name).where('id', '=', id).execute();
       }),
   };
+}
+
+/** Keyset pagination over (created_at, id), the order every list is read in. */
+export function afterCursor(after: PageCursor) {
+  // biome-ignore lint/suspicious/noExplicitAny: the one where-builder shared by every table's query
+  return (eb: any) =>
+    eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]);
 }

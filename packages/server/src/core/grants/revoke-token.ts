@@ -51,7 +51,7 @@ export async function revokeToken(client: OAuthClient, token: string, services: 
       actor: clientActor(client.clientId),
       at: now,
     });
-    services.changes.publish({ collection: 'access_tokens', id: claims.jti as string });
+    services.changes.publish({ collection: 'access_tokens', id: claims.jti as string, exp: claims.exp as number });
     return;
   }
   const refresh = await services.grants.findRefreshToken(services.hasher.hash(token));

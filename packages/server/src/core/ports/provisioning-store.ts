@@ -4,6 +4,7 @@ import type { ClientKind } from '../model/client';
 import type { GrantRevocation, GrantSelector } from '../model/grant-revocation';
 import type { Mode } from '../model/mode';
 import type { Owner, OwnerType } from '../model/owner';
+import type { PageQuery } from '../provisioning/parse-page-query';
 
 /**
  * A record as the provisioning API shows it: wire field names (SPEC §5 records are bare JSON objects),
@@ -40,6 +41,8 @@ export interface RecordScope {
   readonly storeId?: string | undefined;
   readonly mode?: Mode | undefined;
   readonly fields?: Readonly<Record<string, string>>;
+  /** One page of the list (oldest first); the whole list when absent. */
+  readonly page?: PageQuery | undefined;
 }
 
 /**
@@ -85,7 +88,7 @@ export interface ProvisioningReader {
   /** Oldest first. */
   list(table: TableSpec, scope: RecordScope): Promise<ProvisionedRecord[]>;
   /** Oldest first, revoked ones included (the record says so). */
-  listGrants(query: GrantListQuery): Promise<GrantRecord[]>;
+  listGrants(query: GrantListQuery, page?: PageQuery): Promise<GrantRecord[]>;
   findGrant(id: string): Promise<GrantRecord | null>;
   /** Newest first: at most `query.size` entries of the view, older than `query.after`. */
   listAuditEntries(view: AuditLogView, query: AuditLogQuery): Promise<AuditEntryRecord[]>;

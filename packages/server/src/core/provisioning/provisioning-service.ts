@@ -25,6 +25,7 @@ import type { AnyCollection, PrepareTools, ProvisioningPolicy } from './collecti
 import { canSeeGrant, checkGrantListing, grantViewOf } from './grant-access';
 import { grantAuditDetails, type RevocationContext } from './grant-effects';
 import type { GrantListFilter } from './grant-list-query';
+import type { PageQuery } from './parse-page-query';
 import { checkPersonAccess, checkStoreRole, personScope } from './person-access-rule';
 import { actorLabel, type ProvisioningActor } from './provisioning-actor';
 import { provisioningCollections } from './provisioning-collections';
@@ -110,12 +111,19 @@ export class ProvisioningService {
     return prepared.secret === undefined ? { record } : { record, secret: prepared.secret };
   }
 
-  async list(actor: ProvisioningActor, collection: CollectionName, storeId: string | undefined, mode?: Mode): Promise<ProvisionedRecord[]> {
+  /** Oldest first; one page of it with `page` (the provisioning API), all of it without (the dashboard). */
+  async list(
+    actor: ProvisioningActor,
+    collection: CollectionName,
+    storeId: string | undefined,
+    mode?: Mode,
+    page?: PageQuery,
+  ): Promise<ProvisionedRecord[]> {
     const def = provisioningCollections[collection];
     checkAccess(actor, def, 'list', storeId);
     await this.#requireStore(this.#o.store, def, storeId);
     await checkPersonAccess(this.#o.store, actor, def, 'list', storeId);
-    const scope = this.#scope(actor, def, storeId);
+    const scope = { ...this.#scope(actor, def, storeId), page };
     if (def.scope !== 'store_mode' || mode === undefined) return this.#o.store.list(def.table, scope);
     // A token's other mode has no records at all (SPEC §1).
     if (scope.mode !== undefined && scope.mode !== mode) return [];
@@ -174,7 +182,8 @@ export class ProvisioningService {
       await tx.remove(def.table, id);
       await this.#audit(tx, actor, def, 'delete', existing, storeId, grantAuditDetails(effects));
     });
-    this.#o.changes.publish({ collection: def.name, id });
+    // SPEC §1: a deleted credential or app ends every token it obtained; resource servers learn it here.
+    this.#o.changes.publish({ collection: def.name, id, ...(endsTokens(def.name) ? { tokensEndedAt: this.#nowSeconds() } : {}) });
   }
 
   /**
@@ -191,9 +200,9 @@ export class ProvisioningService {
   }
 
   /** SPEC §5 `GET /grants?user_id=…|client_id=…`: oldest first, revoked ones included. */
-  async listGrants(actor: ProvisioningActor, filter: GrantListFilter): Promise<GrantRecord[]> {
+  async listGrants(actor: ProvisioningActor, filter: GrantListFilter, page?: PageQuery): Promise<GrantRecord[]> {
     checkGrantListing(actor, filter);
-    return this.#o.store.listGrants({ ...filter, ...grantViewOf(actor) });
+    return this.#o.store.listGrants({ ...filter, ...grantViewOf(actor) }, page);
   }
 
   /**
@@ -255,7 +264,7 @@ export class ProvisioningService {
         ...(compromised ? { compromised: true, revoked_grants: revoked.length } : {}),
       });
     });
-    this.#o.changes.publish({ collection: def.name, id });
+    this.#o.changes.publish({ collection: def.name, id, ...(compromised ? { tokensEndedAt: Math.floor(now / 1000) } : {}) });
     return { clientSecret, previousSecretExpiresAt };
   }
 
@@ -377,7 +386,14 @@ export class ProvisioningService {
     });
   }
 
+  #nowSeconds(): number {
+    return Math.floor(this.#o.clock.now() / 1000);
+  }
+
   #now(): string {
     return new Date(this.#o.clock.now()).toISOString();
   }
 }
+
+/** The collections whose records are OAuth clients: deleting one ends its tokens (SPEC §1). */
+const endsTokens = (collection: CollectionName): boolean => collection === 'credentials' || collection === 'apps';

@@ -18,6 +18,10 @@ export const permissionCatalog = [
   { scope: 'user.webhooks.view', description: 'See the webhooks registered for you' },
   { scope: 'user.webhooks.create', description: 'Register webhooks that notify this app of events' },
   { scope: 'provisioning', description: 'Manage the store’s configuration: markets, credentials, customers and staff' },
+  {
+    scope: 'tokens.introspect',
+    description: 'Ask whether any token of the store is still valid, and what it may do (for services that accept the store’s tokens)',
+  },
 ] as const satisfies readonly { scope: string; description: string }[];
 
 export type PermissionScope = (typeof permissionCatalog)[number]['scope'];

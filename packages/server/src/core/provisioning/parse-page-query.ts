@@ -1,0 +1,71 @@
+import { RecordValidationError, type ValidationProblem } from '../errors/record-errors';
+
+export const DEFAULT_LIST_PAGE_SIZE = 100;
+export const MAX_LIST_PAGE_SIZE = 500;
+
+/** A position in a list ordered by (created_at, id): the last record of the previous page. */
+export interface PageCursor {
+  readonly createdAt: string;
+  readonly id: string;
+}
+
+/** One page of a list: at most `size` records after `after` (from the start when absent). */
+export interface PageQuery {
+  readonly size: number;
+  readonly after?: PageCursor;
+}
+
+/** The opaque `page[after]` value of `links.next`: base64url of `[created_at, id]`. */
+export function encodePageCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), 'utf8').toString('base64url');
+}
+
+function decodePageCursor(text: string): PageCursor | undefined {
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(text)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      return { createdAt: value[0], id: value[1] };
+    }
+  } catch {
+    // not a cursor of ours
+  }
+  return undefined;
+}
+
+/**
+ * JSON:API cursor pagination of the provisioning API's lists (SPEC §5): `page[size]` (1 to
+ * MAX_LIST_PAGE_SIZE, default DEFAULT_LIST_PAGE_SIZE) and `page[after]` (the cursor in the previous
+ * page's `links.next`). Every problem is a 422 naming its parameter.
+ */
+export function parsePageQuery(query: Readonly<Record<string, unknown>>): PageQuery {
+  const problems: ValidationProblem[] = [];
+  const single = (name: string): string | undefined => {
+    const value = query[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '') {
+      problems.push({ parameter: name, title: 'Invalid parameter', detail: 'must be given once, not empty' });
+      return undefined;
+    }
+    return value;
+  };
+  const sizeText = single('page[size]');
+  const afterText = single('page[after]');
+  let size = DEFAULT_LIST_PAGE_SIZE;
+  if (sizeText !== undefined) {
+    size = /^\d{1,3}$/.test(sizeText) ? Number(sizeText) : Number.NaN;
+    if (!(size >= 1 && size <= MAX_LIST_PAGE_SIZE)) {
+      problems.push({
+        parameter: 'page[size]',
+        title: 'Invalid parameter',
+        detail: `must be a whole number from 1 to ${MAX_LIST_PAGE_SIZE}`,
+      });
+    }
+  }
+  const after = afterText === undefined ? undefined : decodePageCursor(afterText);
+  if (afterText !== undefined && after === undefined) {
+    problems.push({ parameter: 'page[after]', title: 'Invalid parameter', detail: 'must be a cursor from links.next' });
+  }
+  if (problems.length > 0) throw new RecordValidationError(problems);
+  return after === undefined ? { size } : { size, after };
+}
