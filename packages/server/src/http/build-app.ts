@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { NotFoundError } from '../core/errors/record-errors';
 import { type ReferenceApiRoutesOptions, referenceApiRoutes } from '../reference-api/reference-api-routes';
+import { asyncStdout, registerAccessLog } from './access-log';
 import { type AppExchangeRoutesOptions, appExchangeRoutes, isAppExchangePath } from './app-exchange-routes';
 import { type AuthorizeRoutesOptions, authorizeRoutes } from './authorize-routes';
 import { type DashboardRoutesOptions, dashboardRoutes } from './dashboard/dashboard-routes';
@@ -44,7 +45,7 @@ export interface AppOptions {
 }
 
 export interface BuildAppOptions {
-  /** `false` logs nothing (most tests); a stream receives the JSON log lines (default stdout). */
+  /** `false` logs nothing (most tests); a stream receives the JSON log lines (default: stdout, asynchronously). */
   logger?: false | { stream: { write(line: string): void } };
 }
 
@@ -62,7 +63,14 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
     logger:
       build.logger === false
         ? false
-        : { level: options.logLevel, redact: logRedaction, serializers: { req: requestSerializer }, stream: build.logger?.stream },
+        : {
+            level: options.logLevel,
+            redact: logRedaction,
+            serializers: { req: requestSerializer },
+            stream: build.logger?.stream ?? asyncStdout(),
+          },
+    // One access line per request instead of two (access-log.ts).
+    disableRequestLogging: true,
     // A well-formed X-Request-Id from a proxy is kept so logs line up across hops; anything else is replaced.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -80,6 +88,7 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
     reply.header('x-request-id', request.id);
     done();
   });
+  if (build.logger !== false) registerAccessLog(app);
   registerFormBodyParser(app);
   refuseNulBytes(app);
   app.setErrorHandler(handleError);

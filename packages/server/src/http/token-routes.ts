@@ -27,7 +27,7 @@ export const tokenRoutes: FastifyPluginAsync<TokenRoutesOptions> = async (app, o
   app.addHook('onRequest', o.rateLimit);
   for (const path of ['/oauth/token', '/oauth2-token']) {
     registerPreflight(app, path, 'POST');
-    app.post(path, { config: { wire: 'oauth' } }, async (request, reply) => {
+    app.post(path, { config: { wire: 'oauth', successLogLevel: 'debug' } }, async (request, reply) => {
       const params = oauthParams(request);
       const response = await o.handleTokenRequest(params, presentedClientFromRequest(request, params), {
         clientAddress: () => o.addressKey(request),
