@@ -11,6 +11,7 @@ import { provisioningRepository } from '../adapters/sql/provisioning-repository'
 import { signInSessionRepository } from '../adapters/sql/sign-in-session-repository';
 import { signingKeyRepository } from '../adapters/sql/signing-key-repository';
 import { storeDirectoryRepository } from '../adapters/sql/store-directory-repository';
+import { PrometheusMetrics } from '../adapters/system/prometheus-metrics';
 import type { Config } from '../config/load-config';
 import { ChangeHub } from '../core/change-hub';
 import type { GrantServices } from '../core/grants/grant-services';
@@ -53,6 +54,8 @@ export interface AppDependencies {
   readonly sessions: SignInSessions;
   /** The change channel to the other instances (Redis pub/sub), when REDIS_URL is set. */
   readonly changeChannel: ChangeChannel | undefined;
+  /** Prometheus metrics, when COUNTERSIGN_METRICS_TOKEN is set (nothing is counted otherwise). */
+  readonly metrics: PrometheusMetrics | undefined;
   /** Closes what these dependencies opened besides the storage (Redis connections). */
   close(): Promise<void>;
 }
@@ -70,7 +73,10 @@ export async function composeDependencies(
   const keyRing = new KeyRing(signingKeyRepository(storage.db), keyEncryptor, clock, config.signingAlg);
   await keyRing.load();
   const changes = new ChangeHub();
-  const changeChannel = config.redisUrl ? await connectRedisChangeChannel(config.redisUrl, changes, onBackgroundError) : undefined;
+  const metrics = config.metricsToken === undefined ? undefined : new PrometheusMetrics({ processMetrics: true });
+  const changeChannel = config.redisUrl
+    ? await connectRedisChangeChannel(config.redisUrl, changes, onBackgroundError, undefined, (lag) => metrics?.changeLag(lag))
+    : undefined;
   const secretHasher = new SecretHasher(kek);
   const directories = cachedDirectories(
     clientDirectoryRepository(storage.db),
@@ -78,6 +84,7 @@ export async function composeDependencies(
     changes,
     clock,
     config.clientCacheTtl,
+    metrics && ((cache, hit) => metrics.cacheLookup(cache, hit)),
   );
   const rateLimiting = createRateLimiting(config, clock);
   const cookieSecret = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), 'countersign/cookies/v1', 32)).toString('base64url');
@@ -141,6 +148,7 @@ export async function composeDependencies(
     rateLimiting,
     cookieSecret,
     changeChannel,
+    metrics,
     async close() {
       await Promise.all([rateLimiting.close(), changeChannel?.close()]);
     },

@@ -15,6 +15,7 @@ import { type HealthRoutesOptions, healthRoutes } from './health-routes';
 import { type IntrospectionRoutesOptions, introspectionRoutes } from './introspection-routes';
 import { type KeyRoutesOptions, keyRoutes } from './key-routes';
 import { logRedaction, requestSerializer } from './log-redaction';
+import { type MetricsRoutesOptions, registerMetrics } from './metrics-routes';
 import { type PageSecurityOptions, registerPageSecurity } from './page-security';
 import { type ProvisioningRoutesOptions, provisioningRoutes } from './provisioning-routes';
 import { refuseNulBytes } from './refuse-nul-bytes';
@@ -27,6 +28,8 @@ import { type WellKnownRoutesOptions, wellKnownRoutes } from './well-known-route
 export interface AppOptions {
   readonly issuer: string;
   readonly logLevel: string;
+  /** GET /metrics and the hooks that feed it; absent when COUNTERSIGN_METRICS_TOKEN is unset. */
+  readonly metrics?: MetricsRoutesOptions;
   /** Serve the demo callback page (COUNTERSIGN_DEMO). */
   readonly demo: boolean;
   readonly health: HealthRoutesOptions;
@@ -89,6 +92,7 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
     done();
   });
   if (build.logger !== false) registerAccessLog(app);
+  if (options.metrics) registerMetrics(app, options.metrics);
   registerFormBodyParser(app);
   refuseNulBytes(app);
   app.setErrorHandler(handleError);

@@ -20,6 +20,8 @@ export async function connectRedisChangeChannel(
   hub: ChangeHub,
   onError: (error: unknown) => void,
   channel = CHANNEL,
+  /** Told, for each change another instance published, how long it took to arrive (the metrics). */
+  onLag: (seconds: number) => void = () => {},
 ): Promise<ChangeChannel> {
   const origin = randomUUID();
   const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
@@ -28,15 +30,18 @@ export async function connectRedisChangeChannel(
   subscriber.on('error', onError);
   subscriber.on('message', (_channel: string, message: string) => {
     try {
-      const { o, c, i } = JSON.parse(message) as { o: string; c: string; i: string };
-      if (o !== origin && typeof c === 'string' && typeof i === 'string') hub.deliver({ collection: c, id: i });
+      const { o, c, i, t } = JSON.parse(message) as { o: string; c: string; i: string; t?: number };
+      if (o !== origin && typeof c === 'string' && typeof i === 'string') {
+        hub.deliver({ collection: c, id: i });
+        if (typeof t === 'number') onLag((Date.now() - t) / 1000);
+      }
     } catch (error) {
       onError(error);
     }
   });
   await subscriber.subscribe(channel);
   const detach = hub.relayTo((change: RecordChange) => {
-    publisher.publish(channel, JSON.stringify({ o: origin, c: change.collection, i: change.id })).catch(onError);
+    publisher.publish(channel, JSON.stringify({ o: origin, c: change.collection, i: change.id, t: Date.now() })).catch(onError);
   });
   return {
     async close() {
