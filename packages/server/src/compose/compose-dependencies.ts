@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { hkdfSync } from 'node:crypto';
 import { cachedDirectories } from '../adapters/memory/cached-directories';
 import { type ChangeChannel, connectRedisChangeChannel } from '../adapters/redis/redis-change-channel';
@@ -73,7 +74,8 @@ export async function composeDependencies(
   const keyRing = new KeyRing(signingKeyRepository(storage.db), keyEncryptor, clock, config.signingAlg);
   await keyRing.load();
   const changes = new ChangeHub();
-  const metrics = config.metricsToken === undefined ? undefined : new PrometheusMetrics({ processMetrics: true });
+  const metrics =
+    config.metricsToken === undefined ? undefined : new PrometheusMetrics({ processMetrics: true, clusterWorker: cluster.isWorker });
   const changeChannel = config.redisUrl
     ? await connectRedisChangeChannel(config.redisUrl, changes, onBackgroundError, undefined, (lag) => metrics?.changeLag(lag))
     : undefined;

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpMetrics } from '../../http/metrics-routes';
+import { clusterExposition } from './cluster-metrics';
 
 /** What a cache lookup found (adapters/memory/cached-directories.ts). */
 export type CacheName = 'clients' | 'markets' | 'stock_locations';
@@ -26,9 +27,14 @@ export class PrometheusMetrics implements HttpMetrics {
   readonly #cacheLookups: Counter<'cache' | 'result'>;
   readonly #changeLag: Histogram;
   readonly #cacheCounts = new Map<CacheName, { hits: number; lookups: number }>();
+  readonly #clusterExposition: (() => Promise<{ contentType: string; body: string }>) | undefined;
 
-  /** `processMetrics`: also prom-client's default process metrics (CPU, memory, event-loop lag, GC). */
-  constructor(options: { processMetrics?: boolean } = {}) {
+  /**
+   * `processMetrics`: also prom-client's default process metrics (CPU, memory, event-loop lag, GC).
+   * `clusterWorker`: this process is one of several workers (COUNTERSIGN_WORKERS), and /metrics
+   * answers with every worker's metrics, aggregated by the primary (cluster-metrics.ts).
+   */
+  constructor(options: { processMetrics?: boolean; clusterWorker?: boolean } = {}) {
     const registers = [this.registry];
     this.#requests = new Counter({
       name: 'countersign_http_requests_total',
@@ -70,9 +76,10 @@ export class PrometheusMetrics implements HttpMetrics {
     const counts = this.#cacheCounts;
     new Gauge({
       name: 'countersign_cache_hit_ratio',
-      help: 'Share of the token path cache reads answered from memory since the process started, by cache',
+      help: 'Share of the token path cache reads answered from memory since the process started, by cache (workers averaged)',
       labelNames: ['cache'],
       registers,
+      aggregator: 'average',
       collect() {
         for (const [cache, { hits, lookups }] of counts) if (lookups > 0) this.set({ cache }, hits / lookups);
       },
@@ -84,6 +91,7 @@ export class PrometheusMetrics implements HttpMetrics {
       registers,
     });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'countersign_' });
+    this.#clusterExposition = options.clusterWorker ? clusterExposition(this.registry) : undefined;
   }
 
   request(method: string, route: string, grantType: string, statusCode: number, seconds: number): void {
@@ -116,6 +124,7 @@ export class PrometheusMetrics implements HttpMetrics {
   }
 
   async exposition(): Promise<{ contentType: string; body: string }> {
+    if (this.#clusterExposition) return this.#clusterExposition();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }
