@@ -8,6 +8,7 @@ import { cryptoRandom } from './adapters/system/crypto-random';
 import { systemClock } from './adapters/system/system-clock';
 import { type DemoSeed, seedDemo } from './bootstrap/seed-demo';
 import { appOptions } from './compose/app-options';
+import { startClusterPrimary } from './compose/cluster-workers';
 import { type AppDependencies, composeDependencies } from './compose/compose-dependencies';
 import { rotateKeys } from './compose/rotate-keys';
 import { type Config, ConfigError, loadConfig } from './config/load-config';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     await storage.close();
     return;
   }
+  if (command === 'serve' && (await startClusterPrimary(config, storage))) return;
   const deps = await composeDependencies(config, storage, systemClock, cryptoRandom, (error) => reportBackgroundError(error));
   if (command === 'rotate-keys') {
     const result = await rotateKeys(deps, args.includes('--compromised'), 'cli');

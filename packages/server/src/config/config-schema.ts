@@ -119,6 +119,17 @@ export const settings = {
     default: '1',
     doc: 'self-service sign-up on the dashboard (0 = closed: accounts come from the provisioning API)',
   },
+  COUNTERSIGN_METRICS_TOKEN: {
+    schema: z.string().min(32, 'must be at least 32 characters'),
+    default: undefined,
+    doc: 'bearer token that GET /metrics (Prometheus) requires; /metrics is not served when unset',
+    secret: true,
+  },
+  COUNTERSIGN_WORKERS: {
+    schema: int(1, 64),
+    default: '1',
+    doc: 'processes serving requests (node:cluster) sharing one database and Redis; above 1 needs DATABASE_URL and REDIS_URL',
+  },
   COUNTERSIGN_LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',

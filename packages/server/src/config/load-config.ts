@@ -29,6 +29,10 @@ export interface Config {
   /** COUNTERSIGN_SIGNUP: whether anyone may open an account on the dashboard (SPEC §7). */
   readonly signUp: boolean;
   readonly logLevel: string;
+  /** COUNTERSIGN_METRICS_TOKEN: the bearer token of GET /metrics; /metrics is off when undefined. */
+  readonly metricsToken: string | undefined;
+  /** COUNTERSIGN_WORKERS: processes serving requests (compose/cluster-workers.ts). */
+  readonly workers: number;
 }
 
 /** Development stand-ins for secrets the operator did not set; main.ts decides how they are made. */
@@ -99,6 +103,13 @@ export function loadConfig(
     if (!(error instanceof TrustedProxyListError)) throw error;
     problems.push(error.message);
   }
+  // Workers share nothing in memory: each would count rate limits and cache alone.
+  if (
+    ((values.COUNTERSIGN_WORKERS as number | undefined) ?? 1) > 1 &&
+    (values.DATABASE_URL === undefined || values.REDIS_URL === undefined)
+  ) {
+    problems.push('COUNTERSIGN_WORKERS: more than 1 needs DATABASE_URL (PostgreSQL) and REDIS_URL, which the workers share');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   if (adminToken === undefined) {
@@ -136,6 +147,8 @@ export function loadConfig(
     demo: (values.COUNTERSIGN_DEMO as boolean | undefined) ?? envName !== 'production',
     signUp: values.COUNTERSIGN_SIGNUP as boolean,
     logLevel: values.COUNTERSIGN_LOG_LEVEL as string,
+    metricsToken: values.COUNTERSIGN_METRICS_TOKEN as string | undefined,
+    workers: values.COUNTERSIGN_WORKERS as number,
   };
   return { config: Object.freeze(config), warnings };
 }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './database-schema';
 import { type Dialect, isUniqueViolation } from './dialect';
 import { migrateToLatest } from './migrate-to-latest';
+import { withStatementCache } from './statement-cache';
 
 export interface Storage {
   readonly db: Kysely<Database>;
@@ -45,7 +46,7 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
