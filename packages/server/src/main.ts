@@ -9,6 +9,7 @@ import { systemClock } from './adapters/system/system-clock';
 import { type DemoSeed, seedDemo } from './bootstrap/seed-demo';
 import { appOptions } from './compose/app-options';
 import { type AppDependencies, composeDependencies } from './compose/compose-dependencies';
+import { installGracefulShutdown } from './compose/graceful-shutdown';
 import { rotateKeys } from './compose/rotate-keys';
 import { type Config, ConfigError, loadConfig } from './config/load-config';
 import { buildApp } from './http/build-app';
@@ -106,16 +107,11 @@ async function serve(deps: AppDependencies): Promise<void> {
     lines.push('', 'The demo store was seeded at an earlier start; its secrets were printed then (they are stored hashed).');
   console.log(lines.join('\n'));
 
-  const stop = async () => {
-    clearInterval(reload);
-    clearInterval(sweep);
-    await app.close();
-    await deps.close();
-    await deps.storage.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  installGracefulShutdown({
+    app,
+    timeoutSeconds: config.shutdownTimeout,
+    closers: [() => clearInterval(reload), () => clearInterval(sweep), () => deps.close(), () => deps.storage.close()],
+  });
 }
 
 /** The port the server really listens on (PORT=0 picks a free one). */

@@ -119,6 +119,12 @@ export const settings = {
     default: '1',
     doc: 'self-service sign-up on the dashboard (0 = closed: accounts come from the provisioning API)',
   },
+  // Reliability (graceful shutdown, database timeouts, sweeps).
+  COUNTERSIGN_SHUTDOWN_TIMEOUT: {
+    schema: int(0, 600),
+    default: '10',
+    doc: 'on SIGTERM/SIGINT, seconds requests in flight may take to finish before their connections are cut',
+  },
   COUNTERSIGN_LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',

@@ -29,6 +29,8 @@ export interface Config {
   /** COUNTERSIGN_SIGNUP: whether anyone may open an account on the dashboard (SPEC §7). */
   readonly signUp: boolean;
   readonly logLevel: string;
+  /** COUNTERSIGN_SHUTDOWN_TIMEOUT: the bound on finishing requests in flight at shutdown (seconds). */
+  readonly shutdownTimeout: number;
 }
 
 /** Development stand-ins for secrets the operator did not set; main.ts decides how they are made. */
@@ -136,6 +138,7 @@ export function loadConfig(
     demo: (values.COUNTERSIGN_DEMO as boolean | undefined) ?? envName !== 'production',
     signUp: values.COUNTERSIGN_SIGNUP as boolean,
     logLevel: values.COUNTERSIGN_LOG_LEVEL as string,
+    shutdownTimeout: values.COUNTERSIGN_SHUTDOWN_TIMEOUT as number,
   };
   return { config: Object.freeze(config), warnings };
 }
