@@ -54,7 +54,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = configFromEnvironment();
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, migrate: false });
+  const storage = await openStorage({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: config.sqlitePath,
+    migrate: false,
+    statementTimeoutMs: config.statementTimeout,
+  });
   const applied = await migrateToLatest(storage);
   if (command === 'migrate') {
     console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'the database is up to date');

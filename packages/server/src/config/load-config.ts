@@ -31,6 +31,8 @@ export interface Config {
   readonly logLevel: string;
   /** COUNTERSIGN_SHUTDOWN_TIMEOUT: the bound on finishing requests in flight at shutdown (seconds). */
   readonly shutdownTimeout: number;
+  /** COUNTERSIGN_STATEMENT_TIMEOUT: PostgreSQL statement and connection bound (milliseconds, 0 = none). */
+  readonly statementTimeout: number;
 }
 
 /** Development stand-ins for secrets the operator did not set; main.ts decides how they are made. */
@@ -139,6 +141,7 @@ export function loadConfig(
     signUp: values.COUNTERSIGN_SIGNUP as boolean,
     logLevel: values.COUNTERSIGN_LOG_LEVEL as string,
     shutdownTimeout: values.COUNTERSIGN_SHUTDOWN_TIMEOUT as number,
+    statementTimeout: values.COUNTERSIGN_STATEMENT_TIMEOUT as number,
   };
   return { config: Object.freeze(config), warnings };
 }
