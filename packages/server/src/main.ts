@@ -10,6 +10,7 @@ import { type DemoSeed, seedDemo } from './bootstrap/seed-demo';
 import { appOptions } from './compose/app-options';
 import { startClusterPrimary } from './compose/cluster-workers';
 import { type AppDependencies, composeDependencies } from './compose/compose-dependencies';
+import { installGracefulShutdown } from './compose/graceful-shutdown';
 import { rotateKeys } from './compose/rotate-keys';
 import { type Config, ConfigError, loadConfig } from './config/load-config';
 import { buildApp } from './http/build-app';
@@ -54,7 +55,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = configFromEnvironment();
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, migrate: false });
+  const storage = await openStorage({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: config.sqlitePath,
+    migrate: false,
+    statementTimeoutMs: config.statementTimeout,
+  });
   const applied = await migrateToLatest(storage);
   if (command === 'migrate') {
     console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'the database is up to date');
@@ -108,16 +114,11 @@ async function serve(deps: AppDependencies): Promise<void> {
     lines.push('', 'The demo store was seeded at an earlier start; its secrets were printed then (they are stored hashed).');
   console.log(lines.join('\n'));
 
-  const stop = async () => {
-    clearInterval(reload);
-    clearInterval(sweep);
-    await app.close();
-    await deps.close();
-    await deps.storage.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  installGracefulShutdown({
+    app,
+    timeoutSeconds: config.shutdownTimeout,
+    closers: [() => clearInterval(reload), () => clearInterval(sweep), () => deps.close(), () => deps.storage.close()],
+  });
 }
 
 /** The port the server really listens on (PORT=0 picks a free one). */

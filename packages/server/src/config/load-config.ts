@@ -33,6 +33,10 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** COUNTERSIGN_WORKERS: processes serving requests (compose/cluster-workers.ts). */
   readonly workers: number;
+  /** COUNTERSIGN_SHUTDOWN_TIMEOUT: the bound on finishing requests in flight at shutdown (seconds). */
+  readonly shutdownTimeout: number;
+  /** COUNTERSIGN_STATEMENT_TIMEOUT: PostgreSQL statement and connection bound (milliseconds, 0 = none). */
+  readonly statementTimeout: number;
 }
 
 /** Development stand-ins for secrets the operator did not set; main.ts decides how they are made. */
@@ -149,6 +153,8 @@ export function loadConfig(
     logLevel: values.COUNTERSIGN_LOG_LEVEL as string,
     metricsToken: values.COUNTERSIGN_METRICS_TOKEN as string | undefined,
     workers: values.COUNTERSIGN_WORKERS as number,
+    shutdownTimeout: values.COUNTERSIGN_SHUTDOWN_TIMEOUT as number,
+    statementTimeout: values.COUNTERSIGN_STATEMENT_TIMEOUT as number,
   };
   return { config: Object.freeze(config), warnings };
 }

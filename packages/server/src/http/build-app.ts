@@ -84,7 +84,8 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
     },
     requestIdHeader: false,
     bodyLimit: 256 * 1024,
-    forceCloseConnections: true,
+    // At close, idle keep-alive connections are closed and requests in flight finish (graceful shutdown).
+    forceCloseConnections: 'idle',
     // The router's own errors (a malformed %-escape) never reach setErrorHandler and echo the path,
     // which for the app exchange holds the code.
     frameworkErrors: handleError,
