@@ -13,16 +13,22 @@ declare module 'fastify' {
 
 const DEBUG = pino.levels.values.debug as number;
 const INFO = pino.levels.values.info as number;
+const TRACE = pino.levels.values.trace as number;
 
 /**
  * One access line per request, written when the answer has been sent (Fastify's own request logging
  * is off: it writes two, one before and one after). The request is logged through the `req`
  * serializer (method, path without its query, address: log-redaction.ts), with the status and the
- * time taken. 2xx answers of a route with `successLogLevel: 'debug'` go at debug; every other answer,
+ * time taken (and, at trace only, a line when its headers are in). 2xx answers of a route with `successLogLevel: 'debug'` go at debug; every other answer,
  * refusals and errors included, at info (unexpected errors are logged once more, with their stack,
  * by the error handler).
  */
 export function registerAccessLog(app: FastifyInstance): void {
+  // At trace, a line when a request's headers are in, too: what a stuck request looks like from outside.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if ((pino.levels.values[request.log.level] ?? 60) <= TRACE) request.log.trace({ req: request }, 'incoming request');
+    done();
+  });
   app.addHook('onResponse', (request, reply, done) => {
     const quiet = reply.statusCode < 300 && request.routeOptions.config.successLogLevel === 'debug';
     const log = request.log;

@@ -67,6 +67,9 @@ export async function spawnServer(env: Record<string, string>): Promise<SpawnedS
       if (seen !== undefined) return resolve(seen);
       waiters.push({ pattern, resolve });
       exited.then((code) => reject(new Error(`the server exited (${code}) before printing ${pattern}:\n${lines.join('\n')}`)));
+      // A line that never comes fails the test instead of hanging the suite.
+      const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within 60 s:\n${lines.join('\n')}`)), 60_000);
+      timer.unref();
     });
   const banner = await waitForLine(/Countersign is listening on http:\/\/127\.0\.0\.1:\d+/);
   const url = /http:\/\/127\.0\.0\.1:\d+/.exec(banner)?.[0] as string;
