@@ -8,7 +8,9 @@ import { cryptoRandom } from './adapters/system/crypto-random';
 import { systemClock } from './adapters/system/system-clock';
 import { type DemoSeed, seedDemo } from './bootstrap/seed-demo';
 import { appOptions } from './compose/app-options';
+import { startClusterPrimary } from './compose/cluster-workers';
 import { type AppDependencies, composeDependencies } from './compose/compose-dependencies';
+import { installGracefulShutdown } from './compose/graceful-shutdown';
 import { rotateKeys } from './compose/rotate-keys';
 import { type Config, ConfigError, loadConfig } from './config/load-config';
 import { buildApp } from './http/build-app';
@@ -53,13 +55,19 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = configFromEnvironment();
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, migrate: false });
+  const storage = await openStorage({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: config.sqlitePath,
+    migrate: false,
+    statementTimeoutMs: config.statementTimeout,
+  });
   const applied = await migrateToLatest(storage);
   if (command === 'migrate') {
     console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'the database is up to date');
     await storage.close();
     return;
   }
+  if (command === 'serve' && (await startClusterPrimary(config, storage))) return;
   const deps = await composeDependencies(config, storage, systemClock, cryptoRandom, (error) => reportBackgroundError(error));
   if (command === 'rotate-keys') {
     const result = await rotateKeys(deps, args.includes('--compromised'), 'cli');
@@ -106,16 +114,11 @@ async function serve(deps: AppDependencies): Promise<void> {
     lines.push('', 'The demo store was seeded at an earlier start; its secrets were printed then (they are stored hashed).');
   console.log(lines.join('\n'));
 
-  const stop = async () => {
-    clearInterval(reload);
-    clearInterval(sweep);
-    await app.close();
-    await deps.close();
-    await deps.storage.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  installGracefulShutdown({
+    app,
+    timeoutSeconds: config.shutdownTimeout,
+    closers: [() => clearInterval(reload), () => clearInterval(sweep), () => deps.close(), () => deps.storage.close()],
+  });
 }
 
 /** The port the server really listens on (PORT=0 picks a free one). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../src/adapters/sql/migrate-to-latest';
 import { openStorage } from '../src/adapters/sql/open-storage';
@@ -33,6 +34,21 @@ describe('migrations', async () => {
     const storage = await openStorage({ sqlitePath: ':memory:' });
     try {
       assert.deepEqual(await migrateToLatest(storage), []);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  test('a refresh token’s successor is found through an index, not a scan of every refresh token', async () => {
+    const storage = await openStorage({ sqlitePath: ':memory:' });
+    try {
+      const plan = await sql<{ detail: string }>`explain query plan select id from refresh_tokens where parent_id = ${'x'}`.execute(
+        storage.db,
+      );
+      assert.ok(
+        plan.rows.some((r) => r.detail.includes('INDEX refresh_tokens_parent')),
+        JSON.stringify(plan.rows),
+      );
     } finally {
       await storage.close();
     }

@@ -187,6 +187,45 @@ export function rateLimitContract(name: string, open: () => Promise<LimiterBacke
       assert.deepEqual(await limiter.hit(k, 2, MINUTE), { allowed: false, count: 5, retryAfterSeconds: 58 });
     });
 
+    test('a large limit stays exact: hits spread over the window each leave exactly 60 s after they were counted', async () => {
+      const clock = new TestClock();
+      const limiter = backend.limiter(clock);
+      const k = key('large');
+      // 600 hits 100 ms apart fill a limit of 600 over one minute.
+      for (let i = 0; i < 600; i++) {
+        assert.equal((await limiter.hit(k, 600, MINUTE)).allowed, true);
+        clock.advance(0.1);
+      }
+      // Now exactly 60 s after the first hit: it has left, so one more fits, and then none.
+      assert.deepEqual(await limiter.hit(k, 600, MINUTE), { allowed: true, count: 600, retryAfterSeconds: 0 });
+      assert.deepEqual(await limiter.hit(k, 600, MINUTE), { allowed: false, count: 600, retryAfterSeconds: 1 });
+      // 30 s later the 300 oldest have left, and exactly 300 fit again.
+      clock.advance(30);
+      let allowed = 0;
+      for (let i = 0; i < 400; i++) if ((await limiter.hit(k, 600, MINUTE)).allowed) allowed++;
+      assert.equal(allowed, 300);
+      assert.equal((await limiter.recent(k, MINUTE)).hits.length, 600);
+    });
+
+    test('undo takes back exactly its own hit, among many others', async () => {
+      const clock = new TestClock();
+      const limiter = backend.limiter(clock);
+      const k = key('undo');
+      const start = clock.now();
+      for (let i = 0; i < 5; i++) {
+        await limiter.hit(k, 100, MINUTE);
+        clock.advance(1);
+      }
+      const mine = await limiter.hitUndoable(k, 100, MINUTE);
+      clock.advance(1);
+      for (let i = 0; i < 5; i++) await limiter.hit(k, 100, MINUTE);
+      await mine.undo();
+      assert.deepEqual((await limiter.recent(k, MINUTE)).hits, [
+        ...Array.from({ length: 5 }, (_, i) => start + i * 1000),
+        ...Array.from({ length: 5 }, () => start + 6000),
+      ]);
+    });
+
     describe('failed-attempt guard on this backend', () => {
       // Every test its own address: the per-address key is shared by all accounts.
       let lastOctet = 0;

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { isChangeFeedCursor } from '../adapters/sql/change-feed-repository';
 import { provisioningRepository } from '../adapters/sql/provisioning-repository';
 import { referenceApiRepository } from '../adapters/sql/reference-api-repository';
+import type { PrometheusMetrics } from '../adapters/system/prometheus-metrics';
 import { consentSubject } from '../core/authorize/consent-subject';
 import { exchangeAppCode } from '../core/authorize/exchange-app-code';
 import { issueAuthorizationCode } from '../core/authorize/issue-authorization-code';
@@ -15,6 +16,7 @@ import { revokeConnectedApp } from '../core/dashboard/revoke-connected-app';
 import { signUp } from '../core/dashboard/sign-up';
 import { handleTokenRequest } from '../core/grants/handle-token-request';
 import { revokeToken } from '../core/grants/revoke-token';
+import type { TokenResponse } from '../core/grants/token-response';
 import { signIn } from '../core/people/sign-in';
 import type { SignUpActor } from '../core/provisioning/provisioning-actor';
 import { provisioningTokenActor } from '../core/provisioning/provisioning-token-actor';
@@ -52,6 +54,11 @@ export function appOptions(deps: AppDependencies): AppOptions {
   return {
     issuer: config.issuer,
     logLevel: config.logLevel,
+    metrics: deps.metrics && {
+      metrics: deps.metrics,
+      token: config.metricsToken as string,
+      exposition: () => (deps.metrics as PrometheusMetrics).exposition(),
+    },
     demo: config.demo,
     health: { ping: () => deps.storage.ping() },
     wellKnown: { issuer: config.issuer, jwksJson: () => deps.keyRing.jwksJson() },
@@ -62,6 +69,7 @@ export function appOptions(deps: AppDependencies): AppOptions {
       handleTokenRequest: (params, presented, context) => handleTokenRequest(params, presented, services, context),
       rateLimit: tokenRateLimit(deps.rateLimiting.tokenLimiter, config.tokenRateLimit, addressKey),
       addressKey,
+      issued: deps.metrics && tokenMetrics(deps.metrics),
     },
     revocation: { authenticate, revoke: (client, token) => revokeToken(client, token, deps.tokens) },
     introspection: {
@@ -136,5 +144,13 @@ export function appOptions(deps: AppDependencies): AppOptions {
       records: referenceApiRepository(deps.storage.db),
       backofficePrefix: config.backofficePrefix,
     },
+  };
+}
+
+/** Counts a token answer's tokens by kind and grant type (a grant type is known once a token was issued). */
+function tokenMetrics(metrics: PrometheusMetrics): (grantType: string, response: TokenResponse) => void {
+  return (grantType, response) => {
+    metrics.tokenIssued('access_token', grantType);
+    if (response.refresh_token !== undefined) metrics.tokenIssued('refresh_token', grantType);
   };
 }

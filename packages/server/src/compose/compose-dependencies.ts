@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { hkdfSync } from 'node:crypto';
 import { cachedDirectories } from '../adapters/memory/cached-directories';
 import { type ChangeChannel, connectRedisChangeChannel } from '../adapters/redis/redis-change-channel';
@@ -12,6 +13,7 @@ import { provisioningRepository } from '../adapters/sql/provisioning-repository'
 import { signInSessionRepository } from '../adapters/sql/sign-in-session-repository';
 import { signingKeyRepository } from '../adapters/sql/signing-key-repository';
 import { storeDirectoryRepository } from '../adapters/sql/store-directory-repository';
+import { PrometheusMetrics } from '../adapters/system/prometheus-metrics';
 import type { Config } from '../config/load-config';
 import { ChangeHub } from '../core/change-hub';
 import type { GrantServices } from '../core/grants/grant-services';
@@ -58,6 +60,8 @@ export interface AppDependencies {
   readonly changeChannel: ChangeChannel | undefined;
   /** The stored revocation notices resource servers poll (`GET /oauth/changes`, SPEC §4). */
   readonly changeFeed: ChangeFeed;
+  /** Prometheus metrics, when COUNTERSIGN_METRICS_TOKEN is set (nothing is counted otherwise). */
+  readonly metrics: PrometheusMetrics | undefined;
   /** Closes what these dependencies opened besides the storage (Redis connections). */
   close(): Promise<void>;
 }
@@ -75,7 +79,11 @@ export async function composeDependencies(
   const keyRing = new KeyRing(signingKeyRepository(storage.db), keyEncryptor, clock, config.signingAlg);
   await keyRing.load();
   const changes = new ChangeHub();
-  const changeChannel = config.redisUrl ? await connectRedisChangeChannel(config.redisUrl, changes, onBackgroundError) : undefined;
+  const metrics =
+    config.metricsToken === undefined ? undefined : new PrometheusMetrics({ processMetrics: true, clusterWorker: cluster.isWorker });
+  const changeChannel = config.redisUrl
+    ? await connectRedisChangeChannel(config.redisUrl, changes, onBackgroundError, undefined, (lag) => metrics?.changeLag(lag))
+    : undefined;
   // This instance's own committed changes go on the feed (another instance's arrive by Redis and are
   // already on it): one row per revocation, whichever instance made it.
   const changeFeed = changeFeedRepository(storage.db, storage.dialect);
@@ -90,6 +98,7 @@ export async function composeDependencies(
     changes,
     clock,
     config.clientCacheTtl,
+    metrics && ((cache, hit) => metrics.cacheLookup(cache, hit)),
   );
   const rateLimiting = createRateLimiting(config, clock);
   const cookieSecret = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), 'countersign/cookies/v1', 32)).toString('base64url');
@@ -154,6 +163,7 @@ export async function composeDependencies(
     cookieSecret,
     changeChannel,
     changeFeed,
+    metrics,
     async close() {
       detachFeed();
       await Promise.all([rateLimiting.close(), changeChannel?.close()]);

@@ -119,6 +119,28 @@ export const settings = {
     default: '1',
     doc: 'self-service sign-up on the dashboard (0 = closed: accounts come from the provisioning API)',
   },
+  COUNTERSIGN_METRICS_TOKEN: {
+    schema: z.string().min(32, 'must be at least 32 characters'),
+    default: undefined,
+    doc: 'bearer token that GET /metrics (Prometheus) requires; /metrics is not served when unset',
+    secret: true,
+  },
+  COUNTERSIGN_WORKERS: {
+    schema: int(1, 64),
+    default: '1',
+    doc: 'processes serving requests (node:cluster) sharing one database and Redis; above 1 needs DATABASE_URL and REDIS_URL',
+  },
+  // Reliability (graceful shutdown, database timeouts, sweeps).
+  COUNTERSIGN_SHUTDOWN_TIMEOUT: {
+    schema: int(0, 600),
+    default: '10',
+    doc: 'on SIGTERM/SIGINT, seconds requests in flight may take to finish before their connections are cut',
+  },
+  COUNTERSIGN_STATEMENT_TIMEOUT: {
+    schema: int(0, 600000),
+    default: '10000',
+    doc: 'PostgreSQL: milliseconds a statement or a connection attempt may take before the request is answered 503 (0 = no bound)',
+  },
   COUNTERSIGN_LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',

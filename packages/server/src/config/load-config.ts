@@ -29,6 +29,14 @@ export interface Config {
   /** COUNTERSIGN_SIGNUP: whether anyone may open an account on the dashboard (SPEC §7). */
   readonly signUp: boolean;
   readonly logLevel: string;
+  /** COUNTERSIGN_METRICS_TOKEN: the bearer token of GET /metrics; /metrics is off when undefined. */
+  readonly metricsToken: string | undefined;
+  /** COUNTERSIGN_WORKERS: processes serving requests (compose/cluster-workers.ts). */
+  readonly workers: number;
+  /** COUNTERSIGN_SHUTDOWN_TIMEOUT: the bound on finishing requests in flight at shutdown (seconds). */
+  readonly shutdownTimeout: number;
+  /** COUNTERSIGN_STATEMENT_TIMEOUT: PostgreSQL statement and connection bound (milliseconds, 0 = none). */
+  readonly statementTimeout: number;
 }
 
 /** Development stand-ins for secrets the operator did not set; main.ts decides how they are made. */
@@ -99,6 +107,13 @@ export function loadConfig(
     if (!(error instanceof TrustedProxyListError)) throw error;
     problems.push(error.message);
   }
+  // Workers share nothing in memory: each would count rate limits and cache alone.
+  if (
+    ((values.COUNTERSIGN_WORKERS as number | undefined) ?? 1) > 1 &&
+    (values.DATABASE_URL === undefined || values.REDIS_URL === undefined)
+  ) {
+    problems.push('COUNTERSIGN_WORKERS: more than 1 needs DATABASE_URL (PostgreSQL) and REDIS_URL, which the workers share');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   if (adminToken === undefined) {
@@ -136,6 +151,10 @@ export function loadConfig(
     demo: (values.COUNTERSIGN_DEMO as boolean | undefined) ?? envName !== 'production',
     signUp: values.COUNTERSIGN_SIGNUP as boolean,
     logLevel: values.COUNTERSIGN_LOG_LEVEL as string,
+    metricsToken: values.COUNTERSIGN_METRICS_TOKEN as string | undefined,
+    workers: values.COUNTERSIGN_WORKERS as number,
+    shutdownTimeout: values.COUNTERSIGN_SHUTDOWN_TIMEOUT as number,
+    statementTimeout: values.COUNTERSIGN_STATEMENT_TIMEOUT as number,
   };
   return { config: Object.freeze(config), warnings };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { NotFoundError } from '../core/errors/record-errors';
 import { type ReferenceApiRoutesOptions, referenceApiRoutes } from '../reference-api/reference-api-routes';
+import { asyncStdout, registerAccessLog } from './access-log';
 import { type AppExchangeRoutesOptions, appExchangeRoutes, isAppExchangePath } from './app-exchange-routes';
 import { type AuthorizeRoutesOptions, authorizeRoutes } from './authorize-routes';
 import { type ChangeFeedRoutesOptions, changeFeedRoutes } from './change-feed-routes';
@@ -15,6 +16,7 @@ import { type HealthRoutesOptions, healthRoutes } from './health-routes';
 import { type IntrospectionRoutesOptions, introspectionRoutes } from './introspection-routes';
 import { type KeyRoutesOptions, keyRoutes } from './key-routes';
 import { logRedaction, requestSerializer } from './log-redaction';
+import { type MetricsRoutesOptions, registerMetrics } from './metrics-routes';
 import { type OpenApiRoutesOptions, openApiRoutes } from './openapi/openapi-routes';
 import { type PageSecurityOptions, registerPageSecurity } from './page-security';
 import { type ProvisioningRoutesOptions, provisioningRoutes } from './provisioning-routes';
@@ -28,6 +30,8 @@ import { type WellKnownRoutesOptions, wellKnownRoutes } from './well-known-route
 export interface AppOptions {
   readonly issuer: string;
   readonly logLevel: string;
+  /** GET /metrics and the hooks that feed it; absent when COUNTERSIGN_METRICS_TOKEN is unset. */
+  readonly metrics?: MetricsRoutesOptions;
   /** Serve the demo callback page (COUNTERSIGN_DEMO). */
   readonly demo: boolean;
   readonly health: HealthRoutesOptions;
@@ -52,7 +56,7 @@ export interface AppOptions {
 export interface BuildAppOptions {
   /** Told of every route as it is registered (tests compare the route table with the OpenAPI document). */
   onRoute?: (route: { readonly method: string | string[]; readonly url: string }) => void;
-  /** `false` logs nothing (most tests); a stream receives the JSON log lines (default stdout). */
+  /** `false` logs nothing (most tests); a stream receives the JSON log lines (default: stdout, asynchronously). */
   logger?: false | { stream: { write(line: string): void } };
 }
 
@@ -70,7 +74,14 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
     logger:
       build.logger === false
         ? false
-        : { level: options.logLevel, redact: logRedaction, serializers: { req: requestSerializer }, stream: build.logger?.stream },
+        : {
+            level: options.logLevel,
+            redact: logRedaction,
+            serializers: { req: requestSerializer },
+            stream: build.logger?.stream ?? asyncStdout(),
+          },
+    // One access line per request instead of two (access-log.ts).
+    disableRequestLogging: true,
     // A well-formed X-Request-Id from a proxy is kept so logs line up across hops; anything else is replaced.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -78,7 +89,8 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
     },
     requestIdHeader: false,
     bodyLimit: 256 * 1024,
-    forceCloseConnections: true,
+    // At close, idle keep-alive connections are closed and requests in flight finish (graceful shutdown).
+    forceCloseConnections: 'idle',
     // The router's own errors (a malformed %-escape) never reach setErrorHandler and echo the path,
     // which for the app exchange holds the code.
     frameworkErrors: handleError,
@@ -90,6 +102,8 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
     reply.header('x-request-id', request.id);
     done();
   });
+  if (build.logger !== false) registerAccessLog(app);
+  if (options.metrics) registerMetrics(app, options.metrics);
   registerFormBodyParser(app);
   refuseNulBytes(app);
   app.setErrorHandler(handleError);

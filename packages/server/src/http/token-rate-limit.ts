@@ -26,6 +26,7 @@ export function tokenRateLimit(
       throw new TooManyRequestsError(
         `Too many token requests from this address; try again in ${decision.retryAfterSeconds} seconds.`,
         decision.retryAfterSeconds,
+        'token_endpoint',
       );
     }
   };

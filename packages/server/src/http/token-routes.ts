@@ -14,6 +14,8 @@ export interface TokenRoutesOptions {
   readonly rateLimit: onRequestAsyncHookHandler;
   /** `rateLimitKey(clientAddress)` of a request, for the grants that throttle sign-ins. */
   addressKey(request: Parameters<onRequestAsyncHookHandler>[0]): string;
+  /** Told of every token answer (the metrics), when they are on. */
+  readonly issued?: (grantType: string, response: TokenResponse) => void;
 }
 
 /** `POST /oauth/token` and its alias `POST /oauth2-token` (SPEC §3). */
@@ -27,11 +29,12 @@ export const tokenRoutes: FastifyPluginAsync<TokenRoutesOptions> = async (app, o
   app.addHook('onRequest', o.rateLimit);
   for (const path of ['/oauth/token', '/oauth2-token']) {
     registerPreflight(app, path, 'POST');
-    app.post(path, { config: { wire: 'oauth' } }, async (request, reply) => {
+    app.post(path, { config: { wire: 'oauth', successLogLevel: 'debug', metricsByGrant: true } }, async (request, reply) => {
       const params = oauthParams(request);
       const response = await o.handleTokenRequest(params, presentedClientFromRequest(request, params), {
         clientAddress: () => o.addressKey(request),
       });
+      o.issued?.(params.grant_type ?? '', response);
       return oauthNoStore(reply).send(response);
     });
   }

@@ -22,10 +22,14 @@ export function cachedDirectories(
   changes: ChangeHub,
   clock: Clock,
   ttlSeconds: number,
+  /** Told of every lookup and whether memory answered it (the metrics' cache hit ratio). */
+  observe: (cache: 'clients' | 'markets' | 'stock_locations', hit: boolean) => void = () => {},
 ): { clients: ClientDirectory; markets: MarketDirectory } {
-  const clientCache = new TtlCache<OAuthClient | undefined>(clock, ttlSeconds * 1000);
-  const marketCache = new TtlCache<Market | undefined>(clock, ttlSeconds * 1000);
-  const locationCache = new TtlCache<StockLocation | undefined>(clock, ttlSeconds * 1000);
+  const clientCache = new TtlCache<OAuthClient | undefined>(clock, ttlSeconds * 1000, undefined, (hit) => observe('clients', hit));
+  const marketCache = new TtlCache<Market | undefined>(clock, ttlSeconds * 1000, undefined, (hit) => observe('markets', hit));
+  const locationCache = new TtlCache<StockLocation | undefined>(clock, ttlSeconds * 1000, undefined, (hit) =>
+    observe('stock_locations', hit),
+  );
   changes.subscribe(({ collection }) => {
     const stale = staleCaches(collection);
     if (stale.includes('clients')) clientCache.clear();

@@ -17,13 +17,19 @@ export class TtlCache<V> {
     private readonly clock: Clock,
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    /** Told of every lookup, whether memory answered it (the metrics' hit ratio). */
+    private readonly onLookup: (hit: boolean) => void = () => {},
   ) {}
 
   getOrLoad(key: string, load: () => Promise<V>): Promise<V> {
     if (this.ttlMs <= 0) return load();
     const now = this.clock.now();
     const hit = this.#entries.get(key);
-    if (hit && hit.expiresAt > now) return hit.value;
+    if (hit && hit.expiresAt > now) {
+      this.onLookup(true);
+      return hit.value;
+    }
+    this.onLookup(false);
     if (hit) this.#entries.delete(key);
     const value = load();
     this.#entries.set(key, { value, expiresAt: now + this.ttlMs });

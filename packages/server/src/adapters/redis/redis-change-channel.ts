@@ -26,6 +26,8 @@ export async function connectRedisChangeChannel(
   hub: ChangeHub,
   onError: (error: unknown) => void,
   channel = CHANGE_CHANNEL,
+  /** Told, for each change another instance published, how long it took to arrive (the metrics). */
+  onLag: (seconds: number) => void = () => {},
 ): Promise<ChangeChannel> {
   const origin = randomUUID();
   const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
@@ -34,7 +36,7 @@ export async function connectRedisChangeChannel(
   subscriber.on('error', onError);
   subscriber.on('message', (_channel: string, message: string) => {
     try {
-      const { o, c, i, e, b } = JSON.parse(message) as { o: string; c: string; i: string; e?: unknown; b?: unknown };
+      const { o, c, i, e, b, t } = JSON.parse(message) as { o: string; c: string; i: string; e?: unknown; b?: unknown; t?: unknown };
       if (o !== origin && typeof c === 'string' && typeof i === 'string') {
         hub.deliver({
           collection: c,
@@ -42,6 +44,7 @@ export async function connectRedisChangeChannel(
           ...(typeof e === 'number' ? { exp: e } : {}),
           ...(typeof b === 'number' ? { tokensEndedAt: b } : {}),
         });
+        if (typeof t === 'number') onLag((Date.now() - t) / 1000);
       }
     } catch (error) {
       onError(error);
@@ -49,7 +52,7 @@ export async function connectRedisChangeChannel(
   });
   await subscriber.subscribe(channel);
   const detach = hub.relayTo((change: RecordChange) => {
-    const message = { o: origin, c: change.collection, i: change.id, e: change.exp, b: change.tokensEndedAt };
+    const message = { o: origin, c: change.collection, i: change.id, e: change.exp, b: change.tokensEndedAt, t: Date.now() };
     publisher.publish(channel, JSON.stringify(message)).catch(onError);
   });
   return {

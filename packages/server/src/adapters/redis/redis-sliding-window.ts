@@ -11,6 +11,9 @@ import { retryAfterSeconds } from '../../core/rate-limit/window-decision';
  * A refused hit adds nothing. Time comes from the caller's clock (ARGV[1]), not Redis's TIME, so
  * tests can drive it; instances should keep their clocks in sync (NTP) as they do for token expiry.
  *
+ * Cost per hit O(log n) for a key holding n hits, whatever the limit: sorted-set inserts, index reads
+ * and range removals are logarithmic, and each hit is removed once (amortised over the hits).
+ *
  * Returns {allowed (1/0), count, wait ms}: when refused, the wait lasts until the hit at index
  * count - limit has left the window (same rule as core/rate-limit/window-decision.ts).
  */

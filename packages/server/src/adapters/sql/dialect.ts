@@ -19,3 +19,20 @@ export function isForeignKeyViolation(error: unknown): boolean {
   const code = (error as DriverError | null)?.code;
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
+
+/**
+ * The database is unreachable, refused the connection, was shut down, or ended a statement for taking
+ * longer than COUNTERSIGN_STATEMENT_TIMEOUT: the request can be retried later, nothing is wrong with it.
+ * PostgreSQL class 08 (connection exception), 57P01-03 (shutdown, cannot connect now), 57014 (query
+ * canceled: statement_timeout), 53300 (too many connections); the socket's own errors; node-postgres's
+ * messages for a dropped connection or a client-side timeout; SQLite's lock wait running out.
+ */
+export function isStorageUnavailable(error: unknown): boolean {
+  const code = (error as DriverError | null)?.code;
+  if (typeof code === 'string') {
+    if (code.startsWith('08') || ['57P01', '57P02', '57P03', '57014', '53300', 'SQLITE_BUSY'].includes(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND'].includes(code)) return true;
+  }
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed/i.test(message);
+}

@@ -7,6 +7,7 @@ import { grants } from './migrations/0003-grants';
 import { authorizationCodes } from './migrations/0004-authorization-codes';
 import { sessionsAndLiveness } from './migrations/0005-sessions-and-liveness';
 import { changeFeed } from './migrations/0006-change-feed';
+import { refreshTokenSuccessorIndex } from './migrations/0007-refresh-token-successor-index';
 
 /** Every migration, in order. Names sort; never rename or edit a shipped one. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -17,6 +18,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0004-authorization-codes': authorizationCodes(),
     '0005-sessions-and-liveness': sessionsAndLiveness(),
     '0006-change-feed': changeFeed(dialect),
+    '0007-refresh-token-successor-index': refreshTokenSuccessorIndex(),
   };
 }
 

@@ -5,7 +5,9 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database-schema';
 import { type Dialect, isUniqueViolation } from './dialect';
+import { guardedPostgresPool } from './guarded-postgres-pool';
 import { migrateToLatest } from './migrate-to-latest';
+import { withStatementCache } from './statement-cache';
 
 export interface Storage {
   readonly db: Kysely<Database>;
@@ -25,6 +27,12 @@ export interface StorageOptions {
   pgSchema?: string;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  /**
+   * PostgreSQL: milliseconds a statement may run (server-side `statement_timeout`), a connection may
+   * take to open, and a reply may take to arrive over a stalled network (client-side, one second
+   * later); a request that hits one is answered 503 `temporarily_unavailable`. 0 or unset: no bound.
+   */
+  statementTimeoutMs?: number;
 }
 
 const INT8_OID = 20;
@@ -32,7 +40,7 @@ const INT8_OID = 20;
 /** Opens the database named by the options, applies migrations and returns the handle. */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const storage = options.databaseUrl
-    ? await openPostgres(options.databaseUrl, options.pgSchema)
+    ? await openPostgres(options.databaseUrl, options.pgSchema, options.statementTimeoutMs ?? 0)
     : openSqlite(options.sqlitePath ?? ':memory:');
   if (options.migrate !== false) await migrateToLatest(storage);
   return storage;
@@ -45,7 +53,7 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -56,7 +64,7 @@ function openSqlite(path: string): Storage {
   };
 }
 
-async function openPostgres(connectionString: string, schema?: string): Promise<Storage> {
+async function openPostgres(connectionString: string, schema: string | undefined, timeoutMs: number): Promise<Storage> {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   if (schema) {
     const admin = new pg.Client({ connectionString });
@@ -73,6 +81,7 @@ async function openPostgres(connectionString: string, schema?: string): Promise<
   const pool = new pg.Pool({
     connectionString,
     max: 10,
+    ...(timeoutMs > 0 ? { statement_timeout: timeoutMs, query_timeout: timeoutMs + 1000, connectionTimeoutMillis: timeoutMs } : {}),
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
     // bigint columns (the audit log's id, counts) come back as numbers: they stay far below 2^53.
     types: {
@@ -80,7 +89,7 @@ async function openPostgres(connectionString: string, schema?: string): Promise<
         oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool) }) });
   const current = (await pool.query<{ schema: string }>('select current_schema() as schema')).rows[0]?.schema;
   return {
     db,

@@ -57,6 +57,8 @@ export class TooManyRequestsError extends CountersignError {
   constructor(
     description: string,
     readonly retryAfterSeconds: number,
+    /** Which limit refused: the token endpoint's per address, or the failed-attempt guard's (SPEC §3). */
+    readonly limit: 'token_endpoint' | 'failed_attempts' = 'failed_attempts',
   ) {
     super(description);
   }

@@ -26,6 +26,11 @@ export function errorHandler(options: { issuer: string; unroutedWire: (url: stri
   return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const known = classifyError(error);
     if (known === undefined) request.log.error({ err: error }, 'unexpected error');
+    // A dependency is down (storage): worth a warning, and a hint to retry on every wire.
+    else if (known.status === 503) {
+      request.log.warn({ err: (known as { cause?: unknown }).cause ?? known }, 'temporarily unavailable');
+      reply.header('retry-after', '5');
+    }
     const wire =
       request.routeOptions.url === undefined ? options.unroutedWire(request.url) : (request.routeOptions.config?.wire ?? 'jsonapi');
     return renderers[wire](known, request, reply);

@@ -21,6 +21,7 @@ const c = dashboardCopy.errors;
 export function renderDashboardError(error: CountersignError | undefined, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const page = (status: number, title: string, detail: string) =>
     sendPage(reply, status, (nonce) => dashboardErrorPage({ title, detail, nonce }));
+  if (error?.status === 503) return page(503, c.unexpected, error.description);
   if (error === undefined || error.status >= 500) return page(500, c.unexpected, c.unexpectedDetail);
   if (error instanceof FormExpiredError) return page(403, c.formExpired, dashboardCopy.form.expired);
   if (error instanceof NotFoundError) return page(404, c.notFound, c.notFoundDetail);

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppExchangeError } from '../../core/errors/app-exchange-error';
 import type { CountersignError } from '../../core/errors/countersign-error';
 import { TooManyRequestsError } from '../../core/errors/oauth-errors';
+import { TemporarilyUnavailableError } from '../../core/errors/temporarily-unavailable-error';
 import { oauthNoStore } from '../no-store';
 
 /**
@@ -12,7 +13,7 @@ import { oauthNoStore } from '../no-store';
  */
 export function renderExchangeError(error: CountersignError | undefined, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
   let known: { status: number; code: string; message: string };
-  if (error instanceof AppExchangeError || error instanceof TooManyRequestsError) {
+  if (error instanceof AppExchangeError || error instanceof TooManyRequestsError || error instanceof TemporarilyUnavailableError) {
     known = { status: error.status, code: error.code, message: error.description };
   } else if (error !== undefined && error.status < 500) {
     known = { status: 400, code: 'invalid_request', message: 'The request could not be read.' };

@@ -30,6 +30,9 @@ export function pageErrorRenderer(issuer: string) {
       const detail = error instanceof UnreadableRequestError ? 'The request could not be read.' : error.description;
       return sendPage(reply, 400, (nonce) => errorPage({ title: 'Malformed request', detail, nonce }));
     }
+    if (error?.status === 503) {
+      return sendPage(reply, 503, (nonce) => errorPage({ title: 'Temporarily unavailable', detail: error.description, nonce }));
+    }
     return sendPage(reply, 500, (nonce) => errorPage({ title: 'Something went wrong', detail: 'Try again in a moment.', nonce }));
   };
 }
