@@ -161,20 +161,26 @@ export function createRevocationList(options: RevocationListOptions): Revocation
       const target = cursor === undefined ? url : `${url}?since=${encodeURIComponent(cursor)}`;
       const response = await sendRequest(target, { method: 'GET', headers }, { fetch: options.fetch, timeout: options.timeout ?? 5000 });
       const page = readPage(response);
+      // A feed that asks for more without moving its cursor would be polled for ever.
+      if (page.more && page.cursor === cursor)
+        throw new UnexpectedResponseError(response.status, 'The change feed asked for more without moving its cursor');
       for (const notice of page.changes) apply(notice);
       cursor = page.cursor;
       more = page.more;
     }
     pruneExpired();
     freshSince = Math.max(freshSince ?? started, started);
-    resolveReady();
   };
 
   const sync = (): Promise<void> => {
-    inFlight ??= pollOnce().finally(() => {
+    if (inFlight) return inFlight;
+    const poll = pollOnce().finally(() => {
       inFlight = undefined;
     });
-    return inFlight;
+    inFlight = poll;
+    // Chained after the line above, so a sync() called once ready() resolves starts a new poll.
+    poll.then(resolveReady, () => {});
+    return poll;
   };
 
   const schedule = () => {
