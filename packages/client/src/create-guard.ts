@@ -1,3 +1,4 @@
+import { decodeProtectedHeader } from 'jose';
 import type { Audience, CountersignClaims, Mode } from './claims.js';
 import type { RevocationList } from './create-revocation-list.js';
 import { ForbiddenError, InvalidTokenError, RevocationDataStaleError } from './errors.js';
@@ -95,10 +96,13 @@ export function createGuard(options: GuardOptions): Guard {
   const keys = keySource(options);
   return {
     async check(authorization, requirement) {
-      const claims = await verifyWithKeys(bearerToken(authorization), keys, options);
+      const token = bearerToken(authorization);
+      const claims = await verifyWithKeys(token, keys, options);
       checkRequirement(claims, requirement);
       const revocations = options.revocations;
-      if (revocations?.isRevoked(claims)) throw new InvalidTokenError('revoked', 'The access token has been revoked');
+      if (revocations?.isRevoked(claims, decodeProtectedHeader(token).kid)) {
+        throw new InvalidTokenError('revoked', 'The access token has been revoked');
+      }
       // SPEC §4: an API key (no exp) is only as safe as the revocation data: refuse it when that is stale.
       if (revocations && claims.exp === undefined && !revocations.isFresh()) {
         throw new RevocationDataStaleError('The revocation data is stale: API keys are refused until the change feed answers again');

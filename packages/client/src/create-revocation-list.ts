@@ -73,8 +73,11 @@ export interface RevocationListOptions {
  * if (!list.isFresh()) log.warn('revocation data is stale: API keys are refused');
  */
 export interface RevocationList {
-  /** Whether the token was revoked: its `jti`, its grant, or its client (deleted, or rotated as compromised). */
-  isRevoked(claims: CountersignClaims): boolean;
+  /**
+   * Whether the token was revoked: its `jti`, its grant, its client (deleted, or rotated as
+   * compromised), or the key that signed it (`kid`, dropped as compromised).
+   */
+  isRevoked(claims: CountersignClaims, kid?: string): boolean;
   /** Whether the last successful poll of the feed started less than `maxStaleness` ago. */
   isFresh(): boolean;
   /** Polls the feed now, until it has nothing more; resolves when done, rejects when the feed could not be read. */
@@ -85,12 +88,16 @@ export interface RevocationList {
   close(): Promise<void>;
 }
 
-type Notice = { type: 'grant'; id: string } | { type: 'jti'; id: string; exp: number } | { type: 'client'; id: string; before: number };
+type Notice =
+  | { type: 'grant'; id: string }
+  | { type: 'key'; id: string }
+  | { type: 'jti'; id: string; exp: number }
+  | { type: 'client'; id: string; before: number };
 
 /**
  * Keeps a resource server's view of Countersign's revocations, for `createGuard`: revoked grants,
- * revoked access tokens (until they would have expired) and ended clients (deleted, or whose secret
- * was rotated as compromised). It catches up from the issuer's change feed (`GET /oauth/changes`)
+ * revoked access tokens (until they would have expired), ended clients (deleted, or whose secret
+ * was rotated as compromised) and signing keys dropped as compromised. It catches up from the issuer's change feed (`GET /oauth/changes`)
  * from the beginning, then polls it with the cursor it was given, and with `redis` also applies the
  * changes published on Countersign's Redis channel the moment they arrive. Polling starts at once;
  * call `close()` when the server stops.
@@ -120,6 +127,7 @@ export function createRevocationList(options: RevocationListOptions): Revocation
   const channel = options.channel ?? CHANGE_CHANNEL;
 
   const grants = new Set<string>();
+  const keys = new Set<string>();
   const jtis = new Map<string, number>();
   const clients = new Map<string, number>();
   let cursor: string | undefined;
@@ -134,6 +142,7 @@ export function createRevocationList(options: RevocationListOptions): Revocation
 
   const apply = (notice: Notice) => {
     if (notice.type === 'grant') grants.add(notice.id);
+    else if (notice.type === 'key') keys.add(notice.id);
     else if (notice.type === 'jti') jtis.set(notice.id, notice.exp);
     else clients.set(notice.id, Math.max(notice.before, clients.get(notice.id) ?? Number.NEGATIVE_INFINITY));
   };
@@ -152,20 +161,26 @@ export function createRevocationList(options: RevocationListOptions): Revocation
       const target = cursor === undefined ? url : `${url}?since=${encodeURIComponent(cursor)}`;
       const response = await sendRequest(target, { method: 'GET', headers }, { fetch: options.fetch, timeout: options.timeout ?? 5000 });
       const page = readPage(response);
+      // A feed that asks for more without moving its cursor would be polled for ever.
+      if (page.more && page.cursor === cursor)
+        throw new UnexpectedResponseError(response.status, 'The change feed asked for more without moving its cursor');
       for (const notice of page.changes) apply(notice);
       cursor = page.cursor;
       more = page.more;
     }
     pruneExpired();
     freshSince = Math.max(freshSince ?? started, started);
-    resolveReady();
   };
 
   const sync = (): Promise<void> => {
-    inFlight ??= pollOnce().finally(() => {
+    if (inFlight) return inFlight;
+    const poll = pollOnce().finally(() => {
       inFlight = undefined;
     });
-    return inFlight;
+    inFlight = poll;
+    // Chained after the line above, so a sync() called once ready() resolves starts a new poll.
+    poll.then(resolveReady, () => {});
+    return poll;
   };
 
   const schedule = () => {
@@ -196,8 +211,9 @@ export function createRevocationList(options: RevocationListOptions): Revocation
   void subscribed.then(() => sync().catch(onError).finally(schedule));
 
   return {
-    isRevoked(claims) {
+    isRevoked(claims, kid) {
       if (grants.has(claims.grant_id ?? '')) return true;
+      if (kid !== undefined && keys.has(kid)) return true;
       const exp = jtis.get(claims.jti);
       if (exp !== undefined) return true;
       const before = clients.get(claims.application.id);
@@ -231,11 +247,12 @@ function readPage(response: ReadResponse): { changes: Notice[]; cursor: string; 
   return { changes: changes as Notice[], cursor: body.cursor, more: body.more };
 }
 
-/** A feed entry: `{type: 'grant', id}`, `{type: 'jti', id, exp}` or `{type: 'client', id, before}`. */
+/** A feed entry: `{type: 'grant', id}`, `{type: 'key', id}`, `{type: 'jti', id, exp}` or `{type: 'client', id, before}`. */
 function noticeFromFeed(entry: unknown): Notice | null {
   const e = entry as { type?: unknown; id?: unknown; exp?: unknown; before?: unknown } | null;
   if (!e || typeof e.id !== 'string') return null;
   if (e.type === 'grant') return { type: 'grant', id: e.id };
+  if (e.type === 'key') return { type: 'key', id: e.id };
   if (e.type === 'jti' && typeof e.exp === 'number') return { type: 'jti', id: e.id, exp: e.exp };
   if (e.type === 'client' && typeof e.before === 'number') return { type: 'client', id: e.id, before: e.before };
   return null;
@@ -249,6 +266,7 @@ function noticeFromChannel(message: unknown): Notice | null {
   const m = message as { c?: unknown; i?: unknown; e?: unknown; b?: unknown } | null;
   if (!m || typeof m.i !== 'string') return null;
   if (m.c === 'grants') return { type: 'grant', id: m.i };
+  if (m.c === 'signing_keys') return { type: 'key', id: m.i };
   if (m.c === 'access_tokens' && typeof m.e === 'number') return { type: 'jti', id: m.i, exp: m.e };
   if ((m.c === 'credentials' || m.c === 'apps') && typeof m.b === 'number') return { type: 'client', id: m.i, before: m.b };
   return null;

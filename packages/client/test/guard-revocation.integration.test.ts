@@ -255,6 +255,21 @@ for (const withRedis of [false, true]) {
       assert.deepEqual(errors, [], 'no poll or message failed');
     });
 
+    test('a signing key dropped as compromised: its tokens are refused though the guard still holds the key', {
+      timeout: 60_000,
+    }, async (t) => {
+      const tokens = await authenticate('client_credentials', {
+        issuer,
+        clientId: w.resourceServer.clientId,
+        clientSecret: w.resourceServer.clientSecret,
+      });
+      const requirement: GuardRequirement = { audience: 'backoffice', storeId: w.store.id };
+      await guard.check(`Bearer ${tokens.accessToken}`, requirement); // the guard has fetched and cached the key
+      await first?.admin('POST', '/keys/rotate', { compromised: true }, 200);
+      const ms = await refusedWithin(guard, tokens.accessToken, requirement);
+      t.diagnostic(`refused ${Math.round(ms)} ms after the rotation answered`);
+    });
+
     if (!withRedis) {
       test('fail closed: an API key is refused once the revocation data is 5 s old, and taken again after a poll', {
         timeout: 120_000,

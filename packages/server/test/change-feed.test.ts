@@ -86,6 +86,23 @@ for (const dialect of await testDialects()) {
       assert.equal((await page(next.cursor)).cursor, next.cursor, 'an empty page keeps the cursor');
     });
 
+    test("deleting a store ends its credentials' tokens on the feed", async () => {
+      const cursor = (await page()).cursor;
+      const doomed = await w.f.store();
+      const credential = await w.f.credential(doomed.id, 'live', 'integration', { scopes: ['stores.view'] });
+      const deleted = await t.app.inject({
+        method: 'DELETE',
+        url: `/provisioning/v1/stores/${doomed.id}`,
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      });
+      assert.equal(deleted.statusCode, 204, deleted.body);
+      const seen = await until(
+        () => page(cursor),
+        (p) => p.changes.length >= 1,
+      );
+      assert.deepEqual(seen.changes, [{ type: 'client', id: credential.id, before: Math.floor(t.clock.now() / 1000) }]);
+    });
+
     test('the cursor survives a restart: a new server on the same database continues from it', async () => {
       const cursor = (await page()).cursor;
       const deps = await composeDependencies(t.deps.config, t.deps.storage, t.clock, cryptoRandom);

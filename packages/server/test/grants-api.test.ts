@@ -124,6 +124,7 @@ for (const dialect of await testDialects()) {
       app.setErrorHandler(errorHandler({ issuer: 'http://127.0.0.1:4000', unroutedWire: () => 'jsonapi' }));
       await app.register(provisioningRoutes, {
         service: t.deps.provisioning,
+        policy: t.deps.config,
         authenticate: (header) => authenticateProvisioning(header, TEST_ADMIN_TOKEN, async (token) => actors.get(token) ?? null),
       });
       await app.ready();

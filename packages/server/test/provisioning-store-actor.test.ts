@@ -35,6 +35,7 @@ describe('provisioning as a store-bound actor', () => {
     app.setErrorHandler(errorHandler({ issuer: 'http://127.0.0.1:4000', unroutedWire: () => 'jsonapi' }));
     await app.register(provisioningRoutes, {
       service: t.deps.provisioning,
+      policy: t.deps.config,
       authenticate: (header) => authenticateProvisioning(header, TEST_ADMIN_TOKEN, async (token) => actors.get(token) ?? null),
     });
     await app.ready();
@@ -166,6 +167,7 @@ describe('test mode never reaches the records it shares with live mode', () => {
     app.setErrorHandler(errorHandler({ issuer: 'http://127.0.0.1:4000', unroutedWire: () => 'jsonapi' }));
     await app.register(provisioningRoutes, {
       service: t.deps.provisioning,
+      policy: t.deps.config,
       authenticate: (header) => authenticateProvisioning(header, TEST_ADMIN_TOKEN, async (token) => actors.get(token) ?? null),
     });
     await app.ready();
@@ -247,6 +249,7 @@ describe('the owner role', () => {
     app.setErrorHandler(errorHandler({ issuer: 'http://127.0.0.1:4000', unroutedWire: () => 'jsonapi' }));
     await app.register(provisioningRoutes, {
       service: t.deps.provisioning,
+      policy: t.deps.config,
       authenticate: (header) => authenticateProvisioning(header, TEST_ADMIN_TOKEN, async (token) => actors.get(token) ?? null),
     });
     await app.ready();

@@ -62,7 +62,8 @@ export function appOptions(deps: AppDependencies): AppOptions {
     demo: config.demo,
     health: { ping: () => deps.storage.ping() },
     wellKnown: { issuer: config.issuer, jwksJson: () => deps.keyRing.jwksJson() },
-    provisioning: { service: deps.provisioning, authenticate: authenticateActor },
+    provisioning: { service: deps.provisioning, authenticate: authenticateActor, policy: config },
+    openApi: { issuer: config.issuer, version: '1' },
     keys: { authenticate: authenticateActor, rotateKeys: (compromised, actor) => rotateKeys(deps, compromised, actor) },
     token: {
       handleTokenRequest: (params, presented, context) => handleTokenRequest(params, presented, services, context),

@@ -7,9 +7,12 @@ import type { RecordChange } from './model/record-change';
  * - `jti`: the access token `id` was revoked; it would have expired at `exp` (epoch seconds).
  * - `client`: every token whose `application.id` is `id` and whose `iat` is at or before `before`
  *   (epoch seconds) is dead: the credential or app was deleted, or its secret rotated as compromised.
+ * - `key`: the signing key `id` (a `kid`) was dropped as compromised; every token it signed is dead,
+ *   even to a verifier that still holds the key in a cached JWKS.
  */
 export type RevocationNotice =
   | { readonly type: 'grant'; readonly id: string }
+  | { readonly type: 'key'; readonly id: string }
   | { readonly type: 'jti'; readonly id: string; readonly exp: number }
   | { readonly type: 'client'; readonly id: string; readonly before: number };
 
@@ -20,6 +23,7 @@ export type RevocationNotice =
  */
 export function revocationNotice(change: RecordChange): RevocationNotice | null {
   if (change.collection === 'grants') return { type: 'grant', id: change.id };
+  if (change.collection === 'signing_keys') return { type: 'key', id: change.id };
   if (change.collection === 'access_tokens' && change.exp !== undefined) return { type: 'jti', id: change.id, exp: change.exp };
   if ((change.collection === 'credentials' || change.collection === 'apps') && change.tokensEndedAt !== undefined) {
     return { type: 'client', id: change.id, before: change.tokensEndedAt };
@@ -29,7 +33,7 @@ export function revocationNotice(change: RecordChange): RevocationNotice | null 
 
 /** The epoch second after which a notice can no longer refuse a live token, or null when it never stops mattering. */
 export function noticeExpiry(notice: RevocationNotice): number | null {
-  // A revoked grant may carry API keys, which never expire; a client's tokens are refused by their
-  // iat whatever their lifetime. Only a revoked jti has a known end.
+  // A revoked grant may carry API keys, which never expire, and so may a dropped key; a client's
+  // tokens are refused by their iat whatever their lifetime. Only a revoked jti has a known end.
   return notice.type === 'jti' ? notice.exp : null;
 }

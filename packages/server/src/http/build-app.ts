@@ -17,6 +17,7 @@ import { type IntrospectionRoutesOptions, introspectionRoutes } from './introspe
 import { type KeyRoutesOptions, keyRoutes } from './key-routes';
 import { logRedaction, requestSerializer } from './log-redaction';
 import { type MetricsRoutesOptions, registerMetrics } from './metrics-routes';
+import { type OpenApiRoutesOptions, openApiRoutes } from './openapi/openapi-routes';
 import { type PageSecurityOptions, registerPageSecurity } from './page-security';
 import { type ProvisioningRoutesOptions, provisioningRoutes } from './provisioning-routes';
 import { refuseNulBytes } from './refuse-nul-bytes';
@@ -40,6 +41,8 @@ export interface AppOptions {
   readonly token: TokenRoutesOptions;
   readonly revocation: RevocationRoutesOptions;
   readonly introspection: IntrospectionRoutesOptions;
+  /** `GET /provisioning/v1/openapi.json`, assembled from the routes' declared operations. */
+  readonly openApi: OpenApiRoutesOptions;
   /** `GET /oauth/changes`, the pollable change feed (SPEC §4). */
   readonly changeFeed: ChangeFeedRoutesOptions;
   /** The cookies and CSRF protection every page with a form shares. */
@@ -51,6 +54,8 @@ export interface AppOptions {
 }
 
 export interface BuildAppOptions {
+  /** Told of every route as it is registered (tests compare the route table with the OpenAPI document). */
+  onRoute?: (route: { readonly method: string | string[]; readonly url: string }) => void;
   /** `false` logs nothing (most tests); a stream receives the JSON log lines (default: stdout, asynchronously). */
   logger?: false | { stream: { write(line: string): void } };
 }
@@ -90,6 +95,8 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
     // which for the app exchange holds the code.
     frameworkErrors: handleError,
   });
+  const onRoute = build.onRoute;
+  if (onRoute) app.addHook('onRoute', (route) => onRoute(route));
   // Callback-style hooks: no promise per request on the hot path.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -104,6 +111,8 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
     renderJsonApiError(new NotFoundError(`No route for ${request.method} ${request.url.split('?')[0]}`), request, reply),
   );
 
+  // First: its onRoute hook must see every provisioning route registered after it.
+  await app.register(openApiRoutes, options.openApi);
   await app.register(healthRoutes, options.health);
   await app.register(wellKnownRoutes, options.wellKnown);
   await app.register(provisioningRoutes, options.provisioning);

@@ -3,6 +3,7 @@ import { parseAuditLogQuery } from '../core/audit/parse-audit-log-query';
 import { parseGrantListQuery } from '../core/provisioning/grant-list-query';
 import { parsePageQuery } from '../core/provisioning/parse-page-query';
 import { noStore } from './no-store';
+import { actionOperations } from './openapi/provisioning-operations';
 import { pageLinks } from './page-links';
 import type { ProvisioningRoutesOptions } from './provisioning-routes';
 
@@ -14,18 +15,23 @@ const PREFIX = '/provisioning/v1';
  * mapping. Registered by provisioning-routes.ts.
  */
 export const grantRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> = async (app, { service, authenticate: actorOf }) => {
-  app.get<{ Querystring: Record<string, unknown> }>(`${PREFIX}/grants`, async (request, reply) => {
-    const actor = await actorOf(request.headers.authorization);
-    const filter = parseGrantListQuery(request.query);
-    const page = parsePageQuery(request.query);
-    const data = await service.listGrants(actor, filter, page);
-    const filters = 'userId' in filter ? { user_id: filter.userId } : { client_id: filter.clientId };
-    return noStore(reply).send({ data, links: pageLinks(`${PREFIX}/grants`, filters, page, data) });
-  });
+  app.get<{ Querystring: Record<string, unknown> }>(
+    `${PREFIX}/grants`,
+    { config: { openapi: actionOperations.listGrants } },
+    async (request, reply) => {
+      const actor = await actorOf(request.headers.authorization);
+      const filter = parseGrantListQuery(request.query);
+      const page = parsePageQuery(request.query);
+      const data = await service.listGrants(actor, filter, page);
+      const filters = 'userId' in filter ? { user_id: filter.userId } : { client_id: filter.clientId };
+      return noStore(reply).send({ data, links: pageLinks(`${PREFIX}/grants`, filters, page, data) });
+    },
+  );
 
   // SPEC §5: a store's audit log, newest first; `links.next` carries the cursor of the next page.
   app.get<{ Params: { storeId: string }; Querystring: Record<string, unknown> }>(
     `${PREFIX}/stores/:storeId/audit_entries`,
+    { config: { openapi: actionOperations.auditEntries } },
     async (request, reply) => {
       const actor = await actorOf(request.headers.authorization);
       const query = parseAuditLogQuery(request.query);
@@ -39,9 +45,13 @@ export const grantRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> = async 
     },
   );
 
-  app.delete<{ Params: { id: string } }>(`${PREFIX}/grants/:id`, async (request, reply) => {
-    const actor = await actorOf(request.headers.authorization);
-    await service.revokeGrant(actor, request.params.id);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: { id: string } }>(
+    `${PREFIX}/grants/:id`,
+    { config: { openapi: actionOperations.revokeGrant } },
+    async (request, reply) => {
+      const actor = await actorOf(request.headers.authorization);
+      await service.revokeGrant(actor, request.params.id);
+      return reply.code(204).send();
+    },
+  );
 };

@@ -3,6 +3,7 @@ import { InsufficientScopeError } from '../core/errors/oauth-errors';
 import type { ProvisioningActor } from '../core/provisioning/provisioning-actor';
 import { compromisedFlag } from './compromised-flag';
 import { noStore } from './no-store';
+import { actionOperations } from './openapi/provisioning-operations';
 
 export interface KeyRoutesOptions {
   /** The actor of a request by its `Authorization` header (provisioning-auth.ts, bound). */
@@ -16,7 +17,7 @@ export interface KeyRoutesOptions {
  * `{"compromised": true}` drops the old key at once instead of keeping it until its tokens expire.
  */
 export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, o) => {
-  app.post('/provisioning/v1/keys/rotate', async (request, reply) => {
+  app.post('/provisioning/v1/keys/rotate', { config: { openapi: actionOperations.rotateKeys } }, async (request, reply) => {
     const actor = await o.authenticate(request.headers.authorization);
     if (actor.kind !== 'admin') throw new InsufficientScopeError('Signing keys are server-wide: only the admin token may rotate them');
     const compromised = compromisedFlag(request.body);

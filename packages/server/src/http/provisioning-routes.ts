@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { InvalidRequestError } from '../core/errors/oauth-errors';
+import type { ProvisioningPolicy } from '../core/provisioning/collection-definition';
 import { parsePageQuery } from '../core/provisioning/parse-page-query';
 import type { ProvisioningActor } from '../core/provisioning/provisioning-actor';
 import { provisioningCollections } from '../core/provisioning/provisioning-collections';
@@ -7,10 +8,13 @@ import type { ProvisioningService } from '../core/provisioning/provisioning-serv
 import { compromisedFlag } from './compromised-flag';
 import { grantRoutes } from './grant-routes';
 import { noStore } from './no-store';
+import { collectionOperations } from './openapi/provisioning-operations';
 import { pageLinks } from './page-links';
 
 export interface ProvisioningRoutesOptions {
   readonly service: ProvisioningService;
+  /** What the collections' schemas depend on, for the OpenAPI document's request bodies. */
+  readonly policy: ProvisioningPolicy;
   /** The actor of a request by its `Authorization` header (provisioning-auth.ts, bound). */
   authenticate(authorization: string | undefined): Promise<ProvisioningActor>;
 }
@@ -38,8 +42,9 @@ export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> =
     // A store-scoped collection's store is in the path; a server-wide one's record id may be (stores).
     const storeIdOf = (p: Params) => (def.scope === 'global' ? undefined : p.storeId);
     const idOf = (p: Params) => p[def.paths.idParam] ?? '';
+    const operations = collectionOperations(def, options.policy);
 
-    app.post<{ Params: Params }>(base, async (request, reply) => {
+    app.post<{ Params: Params }>(base, { config: { openapi: operations.create } }, async (request, reply) => {
       const actor = await actorOf(request);
       const { record, secret } = await service.create(actor, def.name, storeIdOf(request.params), request.body);
       return noStore(reply)
@@ -47,33 +52,37 @@ export const provisioningRoutes: FastifyPluginAsync<ProvisioningRoutesOptions> =
         .send(secret === undefined ? record : { ...record, client_secret: secret });
     });
 
-    app.get<{ Params: Params; Querystring: Record<string, string | string[] | undefined> }>(base, async (request, reply) => {
-      const actor = await actorOf(request);
-      const mode = request.query.mode;
-      if (mode !== undefined && mode !== 'test' && mode !== 'live') throw new InvalidRequestError('mode must be "test" or "live"');
-      const page = parsePageQuery(request.query);
-      const data = await service.list(actor, def.name, storeIdOf(request.params), mode, page);
-      return noStore(reply).send({ data, links: pageLinks(request.url.split('?')[0] as string, { mode }, page, data) });
-    });
+    app.get<{ Params: Params; Querystring: Record<string, string | string[] | undefined> }>(
+      base,
+      { config: { openapi: operations.list } },
+      async (request, reply) => {
+        const actor = await actorOf(request);
+        const mode = request.query.mode;
+        if (mode !== undefined && mode !== 'test' && mode !== 'live') throw new InvalidRequestError('mode must be "test" or "live"');
+        const page = parsePageQuery(request.query);
+        const data = await service.list(actor, def.name, storeIdOf(request.params), mode, page);
+        return noStore(reply).send({ data, links: pageLinks(request.url.split('?')[0] as string, { mode }, page, data) });
+      },
+    );
 
-    app.get<{ Params: Params }>(item, async (request, reply) => {
+    app.get<{ Params: Params }>(item, { config: { openapi: operations.read } }, async (request, reply) => {
       const actor = await actorOf(request);
       return noStore(reply).send(await service.read(actor, def.name, storeIdOf(request.params), idOf(request.params)));
     });
 
-    app.patch<{ Params: Params }>(item, async (request, reply) => {
+    app.patch<{ Params: Params }>(item, { config: { openapi: operations.update } }, async (request, reply) => {
       const actor = await actorOf(request);
       return noStore(reply).send(await service.update(actor, def.name, storeIdOf(request.params), idOf(request.params), request.body));
     });
 
-    app.delete<{ Params: Params }>(item, async (request, reply) => {
+    app.delete<{ Params: Params }>(item, { config: { openapi: operations.delete } }, async (request, reply) => {
       const actor = await actorOf(request);
       await service.remove(actor, def.name, storeIdOf(request.params), idOf(request.params));
       return reply.code(204).send();
     });
 
     if (def.rotatesSecret) {
-      app.post<{ Params: Params }>(`${item}/rotate_secret`, async (request, reply) => {
+      app.post<{ Params: Params }>(`${item}/rotate_secret`, { config: { openapi: operations.rotateSecret } }, async (request, reply) => {
         const actor = await actorOf(request);
         const rotated = await service.rotateSecret(actor, def.name, storeIdOf(request.params), idOf(request.params), {
           compromised: compromisedFlag(request.body),

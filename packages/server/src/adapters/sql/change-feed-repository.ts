@@ -58,5 +58,6 @@ function toNotice(row: { type: string; subject: string; seconds: number | string
   const seconds = Number(row.seconds);
   if (row.type === 'jti') return { type: 'jti', id: row.subject, exp: seconds };
   if (row.type === 'client') return { type: 'client', id: row.subject, before: seconds };
+  if (row.type === 'key') return { type: 'key', id: row.subject };
   return { type: 'grant', id: row.subject };
 }

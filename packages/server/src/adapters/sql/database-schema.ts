@@ -249,7 +249,7 @@ export interface SignInSessionRow {
 /** One revocation notice for resource servers (SPEC §4); `seq` is the feed's cursor. */
 export interface ChangeFeedRow {
   seq: Generated<number>;
-  type: 'grant' | 'jti' | 'client';
+  type: 'grant' | 'jti' | 'client' | 'key';
   subject: string;
   /** A revoked jti's exp, or the epoch second at which a client's tokens ended; null for a grant. */
   seconds: number | string | null;

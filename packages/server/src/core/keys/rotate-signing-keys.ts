@@ -62,6 +62,8 @@ export async function rotateSigningKeys(input: RotationInput): Promise<{ current
       }
     },
   );
+  // Resource servers may hold the dropped key in a cached JWKS: tell them to refuse what it signed.
+  if (input.compromised) outbox.publish({ collection: 'signing_keys', id: before });
   outbox.flushTo(input.changes);
   await keyRing.load();
   return { current: keyRing.current().kid, retired: before };

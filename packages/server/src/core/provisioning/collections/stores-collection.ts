@@ -34,6 +34,10 @@ export const storesCollection = defineCollection<StoreRecord>()({
         ctx,
         credentials.map((c) => String(c.client_id)),
       );
+      // Their grantless tokens (client_credentials, guests) end too: resource servers learn it here.
+      for (const credential of credentials) {
+        ctx.outbox.publish({ collection: 'credentials', id: credential.id, tokensEndedAt: Math.floor(ctx.at / 1000) });
+      }
       return mergeEffects(ofCredentials, await withdrawStoreFromAppGrants(ctx, store.id, undefined));
     },
   },

@@ -40,6 +40,8 @@ export const usersCollection = defineCollection<UserRecord>()({
       const own = await personDeleted(ctx, { type: 'user', id: user.id });
       // The user's apps go with the user (ON DELETE CASCADE), and so do the grants other people gave them.
       const apps = await ctx.tx.list(appsCollection.table, { fields: { owner_user_id: user.id } });
+      // Resource servers learn that every token of those apps has ended.
+      for (const app of apps) ctx.outbox.publish({ collection: 'apps', id: app.id, tokensEndedAt: Math.floor(ctx.at / 1000) });
       return mergeEffects(
         own,
         await revokeClients(
