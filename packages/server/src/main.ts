@@ -81,6 +81,7 @@ async function serve(deps: AppDependencies): Promise<void> {
   const { config } = deps;
   const app = await buildApp(appOptions(deps));
   reportBackgroundError = (err) => app.log.error({ err }, 'background error (Redis)');
+  deps.rateLimiting.reportTo((level, message) => app.log[level](message));
   for (const warning of warnings) app.log.warn(warning);
   const demo = config.demo ? await seedDemo(deps.provisioning, deps.random, config.issuer) : null;
   // Follow rotations made by other instances (or the CLI); the next key is published ahead of use.
