@@ -6,6 +6,7 @@ import { deferrableReferences } from './migrations/0002-deferrable-references';
 import { grants } from './migrations/0003-grants';
 import { authorizationCodes } from './migrations/0004-authorization-codes';
 import { sessionsAndLiveness } from './migrations/0005-sessions-and-liveness';
+import { sweepIndexes } from './migrations/0008-sweep-indexes';
 
 /** Every migration, in order. Names sort; never rename or edit a shipped one. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -15,6 +16,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-grants': grants(),
     '0004-authorization-codes': authorizationCodes(),
     '0005-sessions-and-liveness': sessionsAndLiveness(),
+    '0008-sweep-indexes': sweepIndexes(),
   };
 }
 
