@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrateToLatest } from './adapters/sql/migrate-to-latest';
 import { openStorage } from './adapters/sql/open-storage';
-import { sweepSessions } from './adapters/sql/sign-in-session-repository';
 import { cryptoRandom } from './adapters/system/crypto-random';
 import { systemClock } from './adapters/system/system-clock';
 import { type DemoSeed, seedDemo } from './bootstrap/seed-demo';
@@ -12,6 +11,7 @@ import { startClusterPrimary } from './compose/cluster-workers';
 import { type AppDependencies, composeDependencies } from './compose/compose-dependencies';
 import { installGracefulShutdown } from './compose/graceful-shutdown';
 import { rotateKeys } from './compose/rotate-keys';
+import { startSweepSchedule } from './compose/sweep-schedule';
 import { type Config, ConfigError, loadConfig } from './config/load-config';
 import { buildApp } from './http/build-app';
 
@@ -83,19 +83,14 @@ async function serve(deps: AppDependencies): Promise<void> {
   const { config } = deps;
   const app = await buildApp(appOptions(deps));
   reportBackgroundError = (err) => app.log.error({ err }, 'background error (Redis)');
+  deps.rateLimiting.reportTo((level, message) => app.log[level](message));
   for (const warning of warnings) app.log.warn(warning);
   const demo = config.demo ? await seedDemo(deps.provisioning, deps.random, config.issuer) : null;
   // Follow rotations made by other instances (or the CLI); the next key is published ahead of use.
   const reload = setInterval(() => deps.keyRing.load().catch((err) => app.log.error({ err }, 'signing key reload failed')), 60_000);
   reload.unref();
-  // Expired denylist entries, assertion ids, grace-window copies, refresh tokens and codes.
-  const sweep = setInterval(() => {
-    const now = deps.clock.now();
-    Promise.all([deps.grants.grants.sweep(now), deps.grants.codes.sweep(now), sweepSessions(deps.storage.db, now)]).catch((err) =>
-      app.log.error({ err }, 'sweep failed'),
-    );
-  }, 600_000);
-  sweep.unref();
+  // Expired codes, denylist entries, assertion ids, refresh tokens, grace copies, sessions, old audit entries.
+  const stopSweeps = startSweepSchedule(deps, app.log);
   await app.listen({ host: config.host, port: config.port });
 
   const lines = [
@@ -117,7 +112,7 @@ async function serve(deps: AppDependencies): Promise<void> {
   installGracefulShutdown({
     app,
     timeoutSeconds: config.shutdownTimeout,
-    closers: [() => clearInterval(reload), () => clearInterval(sweep), () => deps.close(), () => deps.storage.close()],
+    closers: [() => clearInterval(reload), stopSweeps, () => deps.close(), () => deps.storage.close()],
   });
 }
 

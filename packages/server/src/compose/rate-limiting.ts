@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { MemorySlidingWindow } from '../adapters/memory/memory-sliding-window';
+import { FallbackSlidingWindow, type LimiterNotice } from '../adapters/redis/fallback-sliding-window';
 import { RedisSlidingWindow } from '../adapters/redis/redis-sliding-window';
 import type { Config } from '../config/load-config';
 import type { Clock } from '../core/ports/clock';
@@ -15,6 +16,8 @@ export interface RateLimiting {
   readonly backend: 'redis' | 'memory';
   /** Quits the Redis client this function opened (a client passed in is the caller's to close). */
   close(): Promise<void>;
+  /** Where the switch to per-instance limits (Redis down) and back is reported, once each way. */
+  reportTo(notice: LimiterNotice): void;
 }
 
 export interface RateLimitingOptions {
@@ -34,14 +37,34 @@ export function createRateLimiting(
 ): RateLimiting {
   const ownClient = redis === undefined && config.redisUrl !== undefined;
   const client =
-    redis ?? (config.redisUrl === undefined ? undefined : new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }));
+    redis ??
+    (config.redisUrl === undefined
+      ? undefined
+      : new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, commandTimeout: 500 }));
+  let notice: LimiterNotice = () => {};
+  // Redis down: each instance counts alone (reported once), rather than every token request failing.
+  client?.on('error', () => {});
+  // Before the first connection, commands wait for it (a Redis that is down from the start is found
+  // out by their failure); after it, a lost connection means the local window at once.
+  let connectedOnce = false;
+  client?.once('ready', () => {
+    connectedOnce = true;
+  });
   const store: SlidingWindowLimiter = client
-    ? new RedisSlidingWindow(client, clock, { keyPrefix: options.keyPrefix })
+    ? new FallbackSlidingWindow(
+        new RedisSlidingWindow(client, clock, { keyPrefix: options.keyPrefix }),
+        new MemorySlidingWindow(clock),
+        () => client.status === 'ready' || (!connectedOnce && (client.status === 'connecting' || client.status === 'wait')),
+        () => notice,
+      )
     : new MemorySlidingWindow(clock);
   return {
     tokenLimiter: store,
     failedAttempts: new FailedAttemptGuard(store, { limit: config.failedAttemptLimit }),
     backend: client ? 'redis' : 'memory',
+    reportTo: (to) => {
+      notice = to;
+    },
     close: async () => {
       if (ownClient && client) await client.quit();
     },

@@ -141,6 +141,16 @@ export const settings = {
     default: '10000',
     doc: 'PostgreSQL: milliseconds a statement or a connection attempt may take before the request is answered 503 (0 = no bound)',
   },
+  COUNTERSIGN_SWEEP_INTERVAL: {
+    schema: int(10, 86400),
+    default: '600',
+    doc: 'seconds between sweeps of expired codes, denylist entries, assertion ids, refresh tokens and sessions',
+  },
+  COUNTERSIGN_AUDIT_RETENTION_DAYS: {
+    schema: int(0, 36500),
+    default: '365',
+    doc: 'days audit entries are kept before the sweep deletes them (0 = for ever)',
+  },
   COUNTERSIGN_LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',

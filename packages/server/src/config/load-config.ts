@@ -37,6 +37,10 @@ export interface Config {
   readonly shutdownTimeout: number;
   /** COUNTERSIGN_STATEMENT_TIMEOUT: PostgreSQL statement and connection bound (milliseconds, 0 = none). */
   readonly statementTimeout: number;
+  /** COUNTERSIGN_SWEEP_INTERVAL (seconds). */
+  readonly sweepInterval: number;
+  /** COUNTERSIGN_AUDIT_RETENTION_DAYS (0 = for ever). */
+  readonly auditRetentionDays: number;
 }
 
 /** Development stand-ins for secrets the operator did not set; main.ts decides how they are made. */
@@ -155,6 +159,8 @@ export function loadConfig(
     workers: values.COUNTERSIGN_WORKERS as number,
     shutdownTimeout: values.COUNTERSIGN_SHUTDOWN_TIMEOUT as number,
     statementTimeout: values.COUNTERSIGN_STATEMENT_TIMEOUT as number,
+    sweepInterval: values.COUNTERSIGN_SWEEP_INTERVAL as number,
+    auditRetentionDays: values.COUNTERSIGN_AUDIT_RETENTION_DAYS as number,
   };
   return { config: Object.freeze(config), warnings };
 }

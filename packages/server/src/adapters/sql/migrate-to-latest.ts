@@ -8,6 +8,7 @@ import { authorizationCodes } from './migrations/0004-authorization-codes';
 import { sessionsAndLiveness } from './migrations/0005-sessions-and-liveness';
 import { changeFeed } from './migrations/0006-change-feed';
 import { refreshTokenSuccessorIndex } from './migrations/0007-refresh-token-successor-index';
+import { sweepIndexes } from './migrations/0008-sweep-indexes';
 
 /** Every migration, in order. Names sort; never rename or edit a shipped one. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -19,6 +20,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0005-sessions-and-liveness': sessionsAndLiveness(),
     '0006-change-feed': changeFeed(dialect),
     '0007-refresh-token-successor-index': refreshTokenSuccessorIndex(),
+    '0008-sweep-indexes': sweepIndexes(),
   };
 }
 
