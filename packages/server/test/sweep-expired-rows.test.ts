@@ -89,6 +89,20 @@ for (const dialect of await testDialects()) {
           },
         ])
         .execute();
+      await db
+        .insertInto('change_feed')
+        .values([
+          {
+            type: 'jti',
+            subject: 'gone',
+            seconds: Math.floor((now - HOUR) / 1000),
+            created_at: toIso(now - 2 * HOUR),
+            expires_at: toIso(now - HOUR),
+          },
+          { type: 'jti', subject: 'kept', seconds: Math.floor((now + HOUR) / 1000), created_at: toIso(now), expires_at: toIso(now + HOUR) },
+          { type: 'grant', subject: 'for-ever', seconds: null, created_at: toIso(now - 2 * HOUR), expires_at: null },
+        ])
+        .execute();
       // Three refresh tokens of real grants: one expired, one rotated with a closed grace window, one live.
       for (let i = 0; i < 3; i++) await w.signIn();
       const tokens = await db.selectFrom('refresh_tokens').select('id').orderBy('id').execute();
@@ -113,10 +127,16 @@ for (const dialect of await testDialects()) {
         grace_copies: 1,
         refresh_tokens: 1,
         sign_in_sessions: 0,
+        change_feed: 1,
         audit_entries: 1,
       });
       // Seven denylist rows in batches of three take three statements (3, 3, 1); every other table one.
-      assert.equal(report.batches, 3 + 6);
+      assert.equal(report.batches, 3 + 7);
+      assert.deepEqual(
+        (await db.selectFrom('change_feed').select('subject').orderBy('seq').execute()).map((r) => r.subject),
+        ['kept', 'for-ever'],
+        'a notice goes once the token it names has expired; a grant or client notice never expires',
+      );
 
       const codes = (await db.selectFrom('authorization_codes').select('code_hash').execute()).map((r) => r.code_hash).sort();
       assert.deepEqual(codes, ['live', 'recent'], 'an expired code is kept a day, to tell expired from unknown');

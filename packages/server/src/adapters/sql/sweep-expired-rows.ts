@@ -72,6 +72,7 @@ async function sweep(db: Kysely<Database>, c: SweepCutoffs, batchSize: number): 
   );
   await repeat('refresh_tokens', deleteWhere('refresh_tokens', 'id', 'expires_at', c.refreshTokensExpiredBefore));
   await repeat('sign_in_sessions', deleteWhere('sign_in_sessions', 'id_hash', 'expires_at', c.sessionsExpiredBefore));
+  await repeat('change_feed', deleteWhere('change_feed', 'seq', 'expires_at', c.changeNoticesExpiredBefore));
   if (c.auditEntriesBefore !== null) await repeat('audit_entries', deleteWhere('audit_entries', 'id', 'at', c.auditEntriesBefore));
   return { outcome: 'swept', rows, batches };
 }

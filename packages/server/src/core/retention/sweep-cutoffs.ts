@@ -11,6 +11,8 @@
  *   replay of it must still revoke the grant (RFC 9700 §4.14.2);
  * - the encrypted grace-window copy of a rotated token's successor once its window closed;
  * - sign-in sessions once expired;
+ * - change-feed notices once they stop mattering (their `expires_at`: the revoked token's own `exp`,
+ *   past which every verifier refuses it anyway; SPEC §4);
  * - audit entries older than the configured retention (0 = kept for ever).
  * Rows go in batches, each its own short statement, so that the sweep never holds locks the token
  * path waits on for long, and one sweep runs at a time however many instances share the database.
@@ -23,6 +25,7 @@ export interface SweepCutoffs {
   readonly refreshTokensExpiredBefore: number;
   readonly graceCopiesClosedBefore: number;
   readonly sessionsExpiredBefore: number;
+  readonly changeNoticesExpiredBefore: number;
   readonly auditEntriesBefore: number | null;
 }
 
@@ -42,6 +45,7 @@ export function sweepCutoffs(now: number, policy: RetentionPolicy): SweepCutoffs
     refreshTokensExpiredBefore: now,
     graceCopiesClosedBefore: now,
     sessionsExpiredBefore: now,
+    changeNoticesExpiredBefore: now,
     auditEntriesBefore: policy.auditRetentionDays > 0 ? now - policy.auditRetentionDays * 86_400_000 : null,
   };
 }
