@@ -37,7 +37,9 @@ describe('demo seed (SPEC §9)', () => {
     const locations = (await get(`${s}/stock_locations?mode=test`)).data;
     const byCode = Object.fromEntries(locations.map((l: { code: string; id: string }) => [l.code, l.id]));
     assert.deepEqual(Object.keys(byCode).sort(), ['eu_warehouse', 'us_warehouse']);
-    const lists = Object.fromEntries((await get(`${s}/price_lists?mode=test`)).data.map((l: { code: string; id: string }) => [l.code, l.id]));
+    const lists = Object.fromEntries(
+      (await get(`${s}/price_lists?mode=test`)).data.map((l: { code: string; id: string }) => [l.code, l.id]),
+    );
     const [group] = (await get(`${s}/customer_groups`)).data;
     assert.equal(group.name, 'vip');
 
