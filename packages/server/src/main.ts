@@ -1,11 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { longestTokenLifetime } from './adapters/sql/longest-token-lifetime';
 import { migrateToLatest } from './adapters/sql/migrate-to-latest';
-import { openStorage } from './adapters/sql/open-storage';
+import { openStorage, type Storage } from './adapters/sql/open-storage';
+import { signingKeyRepository } from './adapters/sql/signing-key-repository';
 import { cryptoRandom } from './adapters/system/crypto-random';
 import { systemClock } from './adapters/system/system-clock';
-import { type DemoSeed, seedDemo } from './bootstrap/seed-demo';
+import { ConnectionError, checkRedis, withDatabase } from './bootstrap/check-connections';
+import { demoEnv, writeDemoEnv } from './bootstrap/demo-env';
+import { findDemo } from './bootstrap/demo-summary';
+import { fileBackedDevelopmentSecrets } from './bootstrap/development-secrets';
+import { DemoIncompleteError, resetDemo } from './bootstrap/reset-demo';
+import { seedDemo } from './bootstrap/seed-demo';
+import { demoSection, startBanner } from './bootstrap/start-banner';
+import { type Command, parseCommandLine, UsageError } from './cli/command-line';
 import { appOptions } from './compose/app-options';
 import { startClusterPrimary } from './compose/cluster-workers';
 import { type AppDependencies, composeDependencies } from './compose/compose-dependencies';
@@ -17,27 +25,26 @@ import { buildApp } from './http/build-app';
 
 /**
  * The only file that reads process.env: loadConfig → openStorage → buildApp → listen.
- * Commands: (none) serve; `migrate`; `rotate-keys [--compromised]`.
+ * Commands (cli/command-line.ts): (none) serve; `migrate`; `rotate-keys [--compromised] [--dry-run]`;
+ * `demo-reset`; `--help`.
  */
-const [command = 'serve', ...args] = process.argv.slice(2);
 const warnings: string[] = [];
 /** Errors of background connections (Redis); logged by the app's logger once there is one. */
 let reportBackgroundError = (error: unknown) => console.error(error);
 
+function commandFromArguments(): Command {
+  try {
+    return parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}
+
 function configFromEnvironment(): Config {
   try {
-    const loaded = loadConfig(process.env, {
-      adminToken: () => randomBytes(32).toString('base64url'),
-      // Kept beside the database so that a restart can still decrypt the signing keys it made.
-      keyEncryptionKey: ({ sqlitePath }) => {
-        const file = resolve(dirname(sqlitePath), 'development-key-encryption-key');
-        if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-        const key = randomBytes(32).toString('base64url');
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, `${key}\n`, { mode: 0o600 });
-        return key;
-      },
-    });
+    const loaded = loadConfig(process.env, fileBackedDevelopmentSecrets());
     warnings.push(...loaded.warnings);
     return loaded.config;
   } catch (error) {
@@ -50,33 +57,110 @@ function configFromEnvironment(): Config {
 }
 
 async function main(): Promise<void> {
-  if (!['serve', 'migrate', 'rotate-keys'].includes(command)) {
-    console.error(`unknown command ${command}: use migrate, rotate-keys [--compromised], or nothing to serve`);
-    process.exit(2);
+  const command = commandFromArguments();
+  if (command.name === 'help') {
+    console.log(command.text);
+    return;
   }
   const config = configFromEnvironment();
-  const storage = await openStorage({
-    databaseUrl: config.databaseUrl,
-    sqlitePath: config.sqlitePath,
-    migrate: false,
-    statementTimeoutMs: config.statementTimeout,
+  if (command.name !== 'serve') for (const warning of warnings) console.error(`warning: ${warning}`);
+  const { storage, applied } = await withDatabase(config.databaseUrl, async () => {
+    const opened = await openStorage({
+      databaseUrl: config.databaseUrl,
+      sqlitePath: config.sqlitePath,
+      migrate: false,
+      statementTimeoutMs: config.statementTimeout,
+    });
+    return { storage: opened, applied: await migrateToLatest(opened) };
   });
-  const applied = await migrateToLatest(storage);
-  if (command === 'migrate') {
+  if (command.name === 'migrate') {
     console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'the database is up to date');
     await storage.close();
     return;
   }
-  if (command === 'serve' && (await startClusterPrimary(config, storage))) return;
+  if (config.redisUrl) await closingOnFailure(storage, () => checkRedis(config.redisUrl as string));
+  if (command.name === 'serve' && (await startClusterPrimary(config, storage))) return;
   const deps = await composeDependencies(config, storage, systemClock, cryptoRandom, (error) => reportBackgroundError(error));
-  if (command === 'rotate-keys') {
-    const result = await rotateKeys(deps, args.includes('--compromised'), 'cli');
-    console.log(`signing key rotated: ${result.retired} → ${result.current}${args.includes('--compromised') ? ' (old key dropped)' : ''}`);
-    await storage.close();
-    await deps.close();
+  if (command.name === 'rotate-keys') {
+    try {
+      if (command.dryRun) console.log(await describeRotation(deps, command.compromised));
+      else {
+        const result = await rotateKeys(deps, command.compromised, 'cli');
+        console.log(`signing key rotated: ${result.retired} → ${result.current}${command.compromised ? ' (old key dropped)' : ''}`);
+      }
+    } finally {
+      await deps.close();
+      await storage.close();
+    }
+    return;
+  }
+  if (command.name === 'demo-reset') {
+    try {
+      await demoReset(deps);
+    } finally {
+      await deps.close();
+      await storage.close();
+    }
     return;
   }
   await serve(deps);
+}
+
+async function closingOnFailure(storage: Storage, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+/** `rotate-keys --dry-run`: what a rotation would do, read from the stored keys, with nothing changed. */
+async function describeRotation(deps: AppDependencies, compromised: boolean): Promise<string> {
+  const now = deps.clock.now();
+  const keys = await signingKeyRepository(deps.storage.db).listPublishable(now);
+  const current = keys.find((k) => k.status === 'current');
+  const next = keys.find((k) => k.status === 'next');
+  const until = new Date(now + (await longestTokenLifetime(deps.storage.db)) * 1000).toISOString();
+  return [
+    'dry run: nothing changed',
+    `  ${next?.kid} (${next?.alg}, published since ${new Date(next?.createdAt ?? now).toISOString()}) would become the current key`,
+    compromised
+      ? `  ${current?.kid} would leave the JWKS at once: every token it signed stops verifying, and the API keys it signed are revoked`
+      : `  ${current?.kid} would stay published until ${until} (the longest token lifetime), then leave the JWKS`,
+    `  a new next key (${deps.config.signingAlg}) would be published for the rotation after`,
+  ].join('\n');
+}
+
+/** The demo's `export` lines, written beside the database in development (never in production). */
+function demoEnvFile(config: Config): string {
+  return resolve(dirname(config.sqlitePath), 'demo.env');
+}
+
+/** The admin token `demo.env` and the banner may show: only the generated development one. */
+function developmentAdminToken(config: Config): string | undefined {
+  return config.env !== 'production' && warnings.some((w) => w.startsWith('COUNTERSIGN_ADMIN_TOKEN')) ? config.adminToken : undefined;
+}
+
+async function demoReset(deps: AppDependencies): Promise<void> {
+  const { config } = deps;
+  // SPEC §9: production never prints a secret, the demo's included.
+  if (config.env === 'production') {
+    console.error('demo-reset prints secrets and is for development only; in production, rotate through the provisioning API');
+    process.exitCode = 1;
+    return;
+  }
+  try {
+    const demo = await resetDemo(deps.provisioning, deps.random, config.issuer);
+    const file = demoEnvFile(config);
+    writeDemoEnv(file, demoEnv(config.issuer, demo, developmentAdminToken(config)));
+    console.log(demoSection({ config, demo: { seeded: demo }, demoEnvFile: file }));
+    console.log('The old demo secrets and passwords no longer work.');
+  } catch (error) {
+    if (!(error instanceof DemoIncompleteError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
 }
 
 async function serve(deps: AppDependencies): Promise<void> {
@@ -85,29 +169,43 @@ async function serve(deps: AppDependencies): Promise<void> {
   reportBackgroundError = (err) => app.log.error({ err }, 'background error (Redis)');
   deps.rateLimiting.reportTo((level, message) => app.log[level](message));
   for (const warning of warnings) app.log.warn(warning);
-  const demo = config.demo ? await seedDemo(deps.provisioning, deps.random, config.issuer) : null;
   // Follow rotations made by other instances (or the CLI); the next key is published ahead of use.
   const reload = setInterval(() => deps.keyRing.load().catch((err) => app.log.error({ err }, 'signing key reload failed')), 60_000);
   reload.unref();
   // Expired codes, denylist entries, assertion ids, refresh tokens, grace copies, sessions, old audit entries.
   const stopSweeps = startSweepSchedule(deps, app.log);
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    stopSweeps();
+    await app.close();
+    await deps.close();
+    await deps.storage.close();
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      console.error(`port ${config.port} is in use; set PORT to another port (another Countersign may already be running there)`);
+      process.exit(1);
+    }
+    throw error;
+  }
 
-  const lines = [
-    '',
-    `Countersign is listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${listeningPort(app, config.port)}`,
-    `  issuer        ${config.issuer}`,
-    `  metadata      ${config.issuer}/.well-known/oauth-authorization-server`,
-    `  JWKS          ${config.issuer}/.well-known/jwks.json`,
-    `  token         ${config.issuer}/oauth/token`,
-    `  database      ${config.databaseUrl ? 'PostgreSQL' : config.sqlitePath}`,
-  ];
-  if (warnings.some((w) => w.startsWith('COUNTERSIGN_ADMIN_TOKEN'))) lines.push(`  admin token   ${config.adminToken}  (development only)`);
-  // SPEC §9: production never prints a secret, the demo's included.
-  if (demo) lines.push(...(config.env === 'production' ? demoIdLines(demo) : demoLines(config, demo)));
-  else if (config.demo)
-    lines.push('', 'The demo store was seeded at an earlier start; its secrets were printed then (they are stored hashed).');
-  console.log(lines.join('\n'));
+  // The demo is seeded only once the server listens, so that its secrets are printed (and written
+  // to demo.env) by the start that made them: a failed start leaves nothing behind.
+  const seeded = config.demo ? await seedDemo(deps.provisioning, deps.random, config.issuer) : null;
+  const found = config.demo && !seeded ? await findDemo(deps.provisioning) : undefined;
+  let envFile: string | undefined;
+  if (seeded && config.env !== 'production') {
+    envFile = demoEnvFile(config);
+    writeDemoEnv(envFile, demoEnv(config.issuer, seeded, developmentAdminToken(config)));
+  } else if (found && config.env !== 'production' && existsSync(demoEnvFile(config))) envFile = demoEnvFile(config);
+  console.log(
+    startBanner({
+      config,
+      address: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${listeningPort(app, config.port)}`,
+      developmentAdminToken: developmentAdminToken(config),
+      demo: seeded ? { seeded } : found ? { found } : undefined,
+      demoEnvFile: envFile,
+    }),
+  );
 
   installGracefulShutdown({
     app,
@@ -122,44 +220,8 @@ function listeningPort(app: { server: { address(): unknown } }, configured: numb
   return typeof address === 'object' && address !== null && 'port' in address ? Number(address.port) : configured;
 }
 
-/** The demo's ids without any secret or password (production). */
-function demoIdLines(demo: DemoSeed): string[] {
-  return [
-    '',
-    `Demo store "${demo.storeSlug}" (${demo.storeId}), test mode: secrets are not printed in production;`,
-    "  rotate the demo credentials and set the demo users' passwords through the provisioning API.",
-    `  sales channel ${demo.salesChannel.clientId}`,
-    `  integration   ${demo.integration.clientId}`,
-    `  webapp        ${demo.webapp.clientId}`,
-    `  staff         ${demo.staff.email}`,
-    `  shopper       ${demo.customer.email}`,
-    '',
-  ];
-}
-
-/** What a newcomer needs to get a first token from the demo store. */
-function demoLines(config: Config, demo: DemoSeed): string[] {
-  const [publicMarket, privateMarket] = demo.markets;
-  return [
-    '',
-    `Demo store "${demo.storeSlug}" (${demo.storeId}), test mode:`,
-    `  markets       ${publicMarket?.code} (public), ${privateMarket?.code} (private, customer group vip)`,
-    `  sales channel ${demo.salesChannel.clientId}`,
-    `  integration   ${demo.integration.clientId}`,
-    `                secret ${demo.integration.clientSecret}`,
-    `  webapp        ${demo.webapp.clientId}`,
-    `                secret ${demo.webapp.clientSecret}`,
-    `  staff         ${demo.staff.email} / ${demo.staff.password}`,
-    `  shopper       ${demo.customer.email} / ${demo.customer.password}`,
-    '',
-    'Get a token (secrets are shown this once):',
-    `  curl -s -u '${demo.integration.clientId}:${demo.integration.clientSecret}' -d grant_type=client_credentials ${config.issuer}/oauth/token`,
-    `  curl -s -d grant_type=client_credentials -d client_id=${demo.salesChannel.clientId} -d scope=market:code:${publicMarket?.code} ${config.issuer}/oauth/token`,
-    '',
-  ];
-}
-
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  // A connection failure is one line naming its variable; anything else keeps its stack.
+  console.error(error instanceof ConnectionError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -142,6 +142,17 @@ describe('reference commerce API (SPEC §6)', () => {
       });
     });
 
+    test('GET /admin/api/stores: the token’s stores only, never another', async () => {
+      const res = await get('/admin/api/stores', await integrationToken());
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.headers['content-type'], 'application/vnd.api+json');
+      assert.deepEqual(
+        res.json().data.map((s: { id: string }) => s.id),
+        [w.store.id],
+      );
+      assert.equal((await get('/admin/api/stores', undefined)).statusCode, 401);
+    });
+
     test('a store not in the token, existing or not: 403 FORBIDDEN', async () => {
       const token = await integrationToken();
       for (const id of [otherStore.id, 'no-such-store']) {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { findDemo } from '../src/bootstrap/demo-summary';
+import { resetDemo } from '../src/bootstrap/reset-demo';
 import { seedDemo } from '../src/bootstrap/seed-demo';
 import { passwordHasher } from '../src/core/secrets/password-hasher';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -35,11 +37,13 @@ describe('demo seed (SPEC §9)', () => {
     const locations = (await get(`${s}/stock_locations?mode=test`)).data;
     const byCode = Object.fromEntries(locations.map((l: { code: string; id: string }) => [l.code, l.id]));
     assert.deepEqual(Object.keys(byCode).sort(), ['eu_warehouse', 'us_warehouse']);
-    const lists = Object.fromEntries((await get(`${s}/price_lists`)).data.map((l: { code: string; id: string }) => [l.code, l.id]));
+    const lists = Object.fromEntries(
+      (await get(`${s}/price_lists?mode=test`)).data.map((l: { code: string; id: string }) => [l.code, l.id]),
+    );
     const [group] = (await get(`${s}/customer_groups`)).data;
     assert.equal(group.name, 'vip');
 
-    const markets = (await get(`${s}/markets`)).data;
+    const markets = (await get(`${s}/markets?mode=test`)).data;
     const europe = markets.find((m: { code: string }) => m.code === 'europe');
     const vip = markets.find((m: { code: string }) => m.code === 'vip');
     assert.deepEqual([europe.active, europe.customer_group_id, europe.price_list_id], [true, null, lists.eur]);
@@ -89,9 +93,9 @@ describe('demo seed (SPEC §9)', () => {
       assert.ok(await passwordHasher.verify(password, password_hash));
     }
 
-    assert.ok((await get(`${s}/skus`)).data.length >= 3);
-    assert.ok((await get(`${s}/prices`)).data.length >= 3);
-    assert.ok((await get(`${s}/stock_items`)).data.length >= 3);
+    assert.ok((await get(`${s}/skus?mode=test`)).data.length >= 3);
+    assert.ok((await get(`${s}/prices?mode=test`)).data.length >= 3);
+    assert.ok((await get(`${s}/stock_items?mode=test`)).data.length >= 3);
 
     const audit = await t.deps.storage.db
       .selectFrom('audit_entries')
@@ -100,5 +104,45 @@ describe('demo seed (SPEC §9)', () => {
       .execute();
     assert.ok(audit.length > 15);
     assert.ok(audit.every((a) => a.actor === 'system'));
+
+    // A little live data, for an app's API key and live credentials (they see live records only).
+    const liveMarkets = (await get(`${s}/markets?mode=live`)).data;
+    assert.deepEqual(
+      liveMarkets.map((m: { code: string; active: boolean }) => [m.code, m.active]),
+      [['europe', true]],
+    );
+    assert.deepEqual(
+      (await get(`${s}/skus?mode=live`)).data.map((k: { code: string }) => k.code),
+      ['TSHIRT-BLUE'],
+    );
+    assert.equal((await get(`${s}/stock_items?mode=live`)).data[0].quantity, 40);
+  });
+
+  test('a later start finds the demo ids; demo:reset gives new secrets and the old ones stop at once', async () => {
+    const service = t.deps.provisioning;
+    const found = await findDemo(service);
+    assert.ok(found?.integration && found.webapp && found.staff && found.customer && found.salesChannel);
+    const reset = await resetDemo(service, t.deps.random, t.deps.config.issuer);
+    assert.equal(reset.storeId, found.storeId);
+    assert.equal(reset.integration.clientId, found.integration.clientId);
+    const basic = (secret: string) => `Basic ${Buffer.from(`${reset.integration.clientId}:${secret}`).toString('base64')}`;
+    const token = (secret: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { authorization: basic(secret), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'grant_type=client_credentials',
+      });
+    assert.equal((await token(reset.integration.clientSecret)).statusCode, 200);
+    const again = await resetDemo(service, t.deps.random, t.deps.config.issuer);
+    assert.notEqual(again.integration.clientSecret, reset.integration.clientSecret);
+    assert.equal((await token(reset.integration.clientSecret)).statusCode, 401, 'the previous secret stopped at once');
+    assert.equal((await token(again.integration.clientSecret)).statusCode, 200);
+    const { password_hash } = await t.deps.storage.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', again.staff.id)
+      .executeTakeFirstOrThrow();
+    assert.ok(await passwordHasher.verify(again.staff.password, password_hash));
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -30,6 +31,18 @@ function start(env: Record<string, string>): Promise<{ child: ChildProcess; outp
       reject(new Error(`exited with ${code}:\n${output}`));
     });
   });
+}
+
+/** Waits for a command to exit, collecting what it printed. */
+function exited(child: ChildProcess): Promise<{ code: number | null; output: string }> {
+  let output = '';
+  child.stdout?.on('data', (c) => {
+    output += c;
+  });
+  child.stderr?.on('data', (c) => {
+    output += c;
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -89,9 +102,31 @@ describe('the start command (SPEC §9)', () => {
       await stop(first.child);
     }
 
+    const demoEnv = readFileSync(join(dir, 'demo.env'), 'utf8');
+    assert.equal(statSync(join(dir, 'demo.env')).mode & 0o777, 0o600);
+    for (const name of [
+      'ISSUER',
+      'INTEGRATION_ID',
+      'INTEGRATION_SECRET',
+      'SALES_CHANNEL_ID',
+      'WEBAPP_ID',
+      'WEBAPP_SECRET',
+      'STORE_ID',
+      'USER_ID',
+      'ADMIN_TOKEN',
+    ])
+      assert.match(demoEnv, new RegExp(`^export ${name}=\\S+$`, 'm'), name);
+    assert.match(demoEnv, new RegExp(`^export ISSUER=${issuer}$`, 'm'));
+    const adminToken = /^export ADMIN_TOKEN=(\S+)$/m.exec(demoEnv)?.[1];
+
     const second = await start(env);
     try {
-      assert.match(second.output, /seeded at an earlier start/);
+      // Every start prints the ids (never the secrets) and where the shell variables are.
+      assert.match(second.output, /Demo store "demo" \(\w+\), test mode:\n {2}sales channel \w{32}\n {2}integration {3}\w{32}/);
+      assert.doesNotMatch(second.output, /secret [A-Za-z0-9]{72}/);
+      assert.match(second.output, /source \S*demo\.env/);
+      // The development admin token is kept beside the database: the one in demo.env still works.
+      assert.ok(adminToken && second.output.includes(`admin token   ${adminToken}`));
       const jwks = (await (await fetch(`${issuer}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
       assert.ok(
         jwks.keys.some((k) => k.kid === kid),
@@ -129,6 +164,64 @@ describe('the start command (SPEC §9)', () => {
       assert.ok(!asked.output.includes(adminToken));
     } finally {
       await stop(asked.child);
+    }
+  });
+
+  test('a start on a taken port says so, and seeds nothing: the next start prints the secrets', async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+    );
+    const env = {
+      PORT: String(port),
+      COUNTERSIGN_SQLITE_PATH: join(dir, 'taken', 'db.sqlite'),
+      COUNTERSIGN_LOG_LEVEL: 'warn',
+      COUNTERSIGN_ADMIN_TOKEN: '',
+      COUNTERSIGN_KEY_ENCRYPTION_KEY: '',
+      COUNTERSIGN_ENV: '',
+      COUNTERSIGN_ISSUER: '',
+      COUNTERSIGN_DEMO: '1',
+    };
+    try {
+      const failed = await exited(
+        spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: serverDir, env: { ...process.env, ...env } }),
+      );
+      assert.equal(failed.code, 1);
+      assert.match(failed.output, new RegExp(`port ${port} is in use; set PORT`));
+      assert.doesNotMatch(failed.output, /Demo store|at .*\.ts:\d+/);
+      assert.throws(() => statSync(join(dir, 'taken', 'demo.env')));
+    } finally {
+      blocker.close();
+    }
+    const next = await start(env);
+    try {
+      assert.match(next.output, /secret [A-Za-z0-9]{72}/, 'the store is seeded, and its secrets printed, by the start that listens');
+    } finally {
+      await stop(next.child);
+    }
+  });
+
+  test('an unreachable DATABASE_URL or REDIS_URL is one line naming the variable, without its password', async () => {
+    const closedPort = await freePort();
+    for (const [variable, url] of [
+      ['DATABASE_URL', `postgres://someone:pg-password-1@127.0.0.1:${closedPort}/x`],
+      ['REDIS_URL', `redis://:redis-password-1@127.0.0.1:${closedPort}`],
+    ] as const) {
+      const result = await exited(
+        spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+          cwd: serverDir,
+          env: {
+            ...process.env,
+            PORT: '0',
+            COUNTERSIGN_SQLITE_PATH: join(dir, 'unreachable', 'db.sqlite'),
+            COUNTERSIGN_LOG_LEVEL: 'warn',
+            [variable]: url,
+          },
+        }),
+      );
+      assert.equal(result.code, 1, result.output);
+      assert.match(result.output, new RegExp(`${variable}: cannot connect to \\S+127\\.0\\.0\\.1:${closedPort}\\S* \\(ECONNREFUSED`));
+      assert.doesNotMatch(result.output, /password-1|\n\s+at /, 'no password, no stack trace');
     }
   });
 
@@ -187,5 +280,30 @@ describe('the migrate and rotate-keys commands', () => {
     assert.match(compromised.out, /\(old key dropped\)/);
     const unknown = await run(['frobnicate']);
     assert.equal(unknown.code, 2);
+  });
+
+  test('--help prints the help and a mistyped flag is an error: neither rotates the key', async () => {
+    // The kids the dry run names (its dates move with the clock).
+    const jwks = async () => (await run(['rotate-keys', '--dry-run'])).out.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'DATE');
+    const before = await jwks();
+    assert.match(before, /^dry run: nothing changed$/m);
+    const help = await run(['rotate-keys', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /--compromised/);
+    const typo = await run(['rotate-keys', '--compromized']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.out, /--compromized/);
+    assert.equal(await jwks(), before, 'the keys did not move');
+  });
+
+  test('demo-reset gives the demo new secrets, and the old ones stop working', async () => {
+    const first = await run(['demo-reset']);
+    assert.equal(first.code, 0, first.out);
+    const secretOf = (out: string) => /integration {3}\w+\n {16}secret (\w{72})/.exec(out)?.[1];
+    const again = await run(['demo-reset']);
+    assert.equal(again.code, 0, again.out);
+    assert.ok(secretOf(first.out) && secretOf(again.out) && secretOf(first.out) !== secretOf(again.out));
+    assert.match(again.out, /The old demo secrets and passwords no longer work/);
+    assert.match(readFileSync(join(dir, 'demo.env'), 'utf8'), new RegExp(`^export INTEGRATION_SECRET=${secretOf(again.out)}$`, 'm'));
   });
 });

@@ -10,9 +10,9 @@ export interface DemoSeed {
   readonly storeSlug: 'demo';
   readonly mode: 'test';
   readonly markets: readonly { readonly id: string; readonly code: string; readonly private: boolean }[];
-  readonly salesChannel: { readonly clientId: string };
-  readonly integration: { readonly clientId: string; readonly clientSecret: string };
-  readonly webapp: { readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string };
+  readonly salesChannel: { readonly id: string; readonly clientId: string };
+  readonly integration: { readonly id: string; readonly clientId: string; readonly clientSecret: string };
+  readonly webapp: { readonly id: string; readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string };
   readonly staff: { readonly id: string; readonly email: string; readonly password: string };
   readonly customer: { readonly id: string; readonly email: string; readonly password: string };
 }
@@ -20,6 +20,15 @@ export interface DemoSeed {
 const SYSTEM: SystemActor = { kind: 'system' };
 const STAFF_EMAIL = 'staff@demo.invalid';
 const CUSTOMER_EMAIL = 'shopper@demo.invalid';
+/** The demo credentials, found again by kind and name on later starts (demo-summary.ts). */
+export const DEMO_NAMES = {
+  store: 'demo',
+  salesChannel: 'Demo storefront',
+  integration: 'Demo integration',
+  webapp: 'Demo back office',
+  staffEmail: STAFF_EMAIL,
+  customerEmail: CUSTOMER_EMAIL,
+} as const;
 
 /**
  * SPEC §9: the demo store seeded on first start, written through the provisioning service so that
@@ -65,15 +74,15 @@ export async function seedDemo(service: ProvisioningService, random: Random, iss
     customer_group_id: vipGroup,
   });
 
-  const salesChannel = await create('credentials', { kind: 'sales_channel', name: 'Demo storefront', scopes: [] });
+  const salesChannel = await create('credentials', { kind: 'sales_channel', name: DEMO_NAMES.salesChannel, scopes: [] });
   const integration = await create('credentials', {
     kind: 'integration',
-    name: 'Demo integration',
+    name: DEMO_NAMES.integration,
     scopes: ['stores.view', 'stores.products.view', 'stores.orders.view', 'provisioning'],
   });
   const webapp = await create('credentials', {
     kind: 'webapp',
-    name: 'Demo back office',
+    name: DEMO_NAMES.webapp,
     redirect_uris: [DEMO_REDIRECT_URI],
     scopes: ['stores.view', 'stores.products.view'],
   });
@@ -84,7 +93,51 @@ export async function seedDemo(service: ProvisioningService, random: Random, iss
   const customerPassword = randomAlphanumeric(random, 16);
   const customerId = await idOf('customers', { email: CUSTOMER_EMAIL, password: customerPassword, customer_group_id: vipGroup });
 
-  // Sellable in europe: the t-shirt (both warehouses) and the mug (US only); the hoodie only in vip.
+  await seedCatalog(create, idOf, { eurList, vipList, euWarehouse, usWarehouse });
+  await seedLiveCatalog(service, storeId);
+
+  return {
+    storeId,
+    storeSlug: 'demo',
+    mode: 'test',
+    markets: [
+      { id: europe, code: 'europe', private: false },
+      { id: vip, code: 'vip', private: true },
+    ],
+    salesChannel: { id: salesChannel.record.id, clientId: salesChannel.record.client_id as string },
+    integration: {
+      id: integration.record.id,
+      clientId: integration.record.client_id as string,
+      clientSecret: integration.secret as string,
+    },
+    webapp: {
+      id: webapp.record.id,
+      clientId: webapp.record.client_id as string,
+      clientSecret: webapp.secret as string,
+      redirectUri: DEMO_REDIRECT_URI,
+    },
+    staff: { id: staffId, email: STAFF_EMAIL, password: staffPassword },
+    customer: { id: customerId, email: CUSTOMER_EMAIL, password: customerPassword },
+  };
+}
+
+/** The demo staff user outlives a deleted demo store (users are server-wide): reuse it with a new password. */
+async function demoStaff(service: ProvisioningService, password: string): Promise<string> {
+  const existing = (await service.list(SYSTEM, 'users', undefined)).find((u) => u.email === STAFF_EMAIL);
+  if (existing) return (await service.update(SYSTEM, 'users', undefined, existing.id, { password })).id;
+  return (await service.create(SYSTEM, 'users', undefined, { email: STAFF_EMAIL, password, name: 'Demo Staff' })).record.id;
+}
+
+type Create = (collection: Parameters<ProvisioningService['create']>[1], body: Record<string, unknown>) => Promise<unknown>;
+type IdOf = (collection: Parameters<ProvisioningService['create']>[1], body: Record<string, unknown>) => Promise<string>;
+
+/** The test-mode catalog: sellable in europe, the t-shirt (both warehouses) and the mug (US only); the hoodie only in vip. */
+async function seedCatalog(
+  create: Create,
+  idOf: IdOf,
+  ids: { eurList: string; vipList: string; euWarehouse: string; usWarehouse: string },
+): Promise<void> {
+  const { eurList, vipList, euWarehouse, usWarehouse } = ids;
   const catalog = [
     {
       code: 'TSHIRT-BLUE',
@@ -108,26 +161,18 @@ export async function seedDemo(service: ProvisioningService, random: Random, iss
     for (const [locationId, quantity] of item.stock)
       await create('stock_items', { sku_id: skuId, stock_location_id: locationId, quantity });
   }
-
-  return {
-    storeId,
-    storeSlug: 'demo',
-    mode: 'test',
-    markets: [
-      { id: europe, code: 'europe', private: false },
-      { id: vip, code: 'vip', private: true },
-    ],
-    salesChannel: { clientId: salesChannel.record.client_id as string },
-    integration: { clientId: integration.record.client_id as string, clientSecret: integration.secret as string },
-    webapp: { clientId: webapp.record.client_id as string, clientSecret: webapp.secret as string, redirectUri: DEMO_REDIRECT_URI },
-    staff: { id: staffId, email: STAFF_EMAIL, password: staffPassword },
-    customer: { id: customerId, email: CUSTOMER_EMAIL, password: customerPassword },
-  };
 }
 
-/** The demo staff user outlives a deleted demo store (users are server-wide): reuse it with a new password. */
-async function demoStaff(service: ProvisioningService, password: string): Promise<string> {
-  const existing = (await service.list(SYSTEM, 'users', undefined)).find((u) => u.email === STAFF_EMAIL);
-  if (existing) return (await service.update(SYSTEM, 'users', undefined, existing.id, { password })).id;
-  return (await service.create(SYSTEM, 'users', undefined, { email: STAFF_EMAIL, password, name: 'Demo Staff' })).record.id;
+/**
+ * A little live-mode data: an app's API key and a live credential's tokens act on live records only
+ * (SPEC §1), so without these the app walk-through would find an empty store.
+ */
+async function seedLiveCatalog(service: ProvisioningService, storeId: string): Promise<void> {
+  const idOf: IdOf = async (collection, body) => (await service.create(SYSTEM, collection, storeId, { mode: 'live', ...body })).record.id;
+  const warehouse = await idOf('stock_locations', { code: 'eu_warehouse', name: 'EU warehouse' });
+  const eur = await idOf('price_lists', { code: 'eur', name: 'Euro prices', currency: 'EUR' });
+  await idOf('markets', { code: 'europe', name: 'Europe', active: true, price_list_id: eur, stock_location_ids: [warehouse] });
+  const sku = await idOf('skus', { code: 'TSHIRT-BLUE', name: 'Blue T-shirt' });
+  await idOf('prices', { sku_id: sku, price_list_id: eur, amount_cents: 1990 });
+  await idOf('stock_items', { sku_id: sku, stock_location_id: warehouse, quantity: 40 });
 }

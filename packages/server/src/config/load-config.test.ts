@@ -110,4 +110,54 @@ describe('loadConfig', () => {
         !error.message.includes('hunter2'),
     );
   });
+
+  test('an unknown COUNTERSIGN_* variable is warned about, naming the closest setting', () => {
+    const { warnings } = loadConfig({ COUNTERSIGN_ADMIN_TOKN: 'x', COUNTERSIGN_ZZZZZZZZZZZZZZZZZ: '1', OTHER_THING: '1' }, development);
+    assert.ok(
+      warnings.includes('COUNTERSIGN_ADMIN_TOKN is not a Countersign setting and is ignored; did you mean COUNTERSIGN_ADMIN_TOKEN?'),
+    );
+    assert.ok(warnings.includes('COUNTERSIGN_ZZZZZZZZZZZZZZZZZ is not a Countersign setting and is ignored'));
+    assert.ok(!warnings.some((w) => w.includes('OTHER_THING')));
+  });
+
+  test('HOST=0.0.0.0 without an issuer warns that the issuer is not reachable', () => {
+    const { config, warnings } = loadConfig({ HOST: '0.0.0.0' }, development);
+    assert.equal(config.issuer, 'http://0.0.0.0:4000');
+    assert.ok(warnings.some((w) => w.startsWith('HOST=0.0.0.0 listens on every interface') && w.includes('COUNTERSIGN_ISSUER')));
+    const explicit = loadConfig({ HOST: '0.0.0.0', COUNTERSIGN_ISSUER: 'http://10.0.0.5:4000' }, development);
+    assert.ok(!explicit.warnings.some((w) => w.startsWith('HOST=')));
+  });
+
+  test('production refuses to start without its secrets and issuer, and says how to make a key', () => {
+    assert.throws(
+      () => loadConfig({ COUNTERSIGN_ENV: 'production' }, development),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        const [admin, kek, issuer] = error.problems;
+        assert.match(admin ?? '', /^COUNTERSIGN_ADMIN_TOKEN: must be set in production; make one with node -e /);
+        assert.match(kek ?? '', /^COUNTERSIGN_KEY_ENCRYPTION_KEY: must be set in production; make one with node -e .*randomBytes\(32\)/);
+        assert.match(issuer ?? '', /^COUNTERSIGN_ISSUER: must be set in production/);
+        return true;
+      },
+    );
+  });
+
+  test('a rejected secret or connection URL is never echoed back', () => {
+    const secrets = {
+      COUNTERSIGN_ADMIN_TOKEN: 'short-admin-token-value',
+      COUNTERSIGN_KEY_ENCRYPTION_KEY: 'not-a-key-value',
+      DATABASE_URL: 'mysql://user:hunter2@db/x',
+      REDIS_URL: 'http://user:hunter3@cache',
+    };
+    assert.throws(
+      () => loadConfig(secrets, development),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 4);
+        for (const value of Object.values(secrets)) assert.ok(!error.message.includes(value), error.message);
+        for (const needle of ['hunter2', 'hunter3', 'short-admin']) assert.ok(!error.message.includes(needle));
+        return true;
+      },
+    );
+  });
 });

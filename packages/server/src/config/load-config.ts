@@ -1,6 +1,7 @@
 import type { SigningAlgorithm } from '../core/model/signing-algorithm';
 import { type SettingName, settings } from './config-schema';
 import { type TrustedProxies, TrustedProxyListError, trustedProxies as trustedProxiesFrom } from './trusted-proxies';
+import { unknownVariableWarnings } from './unknown-variables';
 
 export interface Config {
   readonly host: string;
@@ -45,10 +46,16 @@ export interface Config {
 
 /** Development stand-ins for secrets the operator did not set; main.ts decides how they are made. */
 export interface DevelopmentSecrets {
-  adminToken(): string;
+  /** Made (or read back) beside the SQLite database, so that the token printed once stays valid. */
+  adminToken(where: { readonly sqlitePath: string }): string;
   /** Made (or read back) beside the SQLite database, so that a restart can still decrypt the signing keys. */
   keyEncryptionKey(where: { readonly sqlitePath: string }): string;
 }
+
+/** How to make a 32-byte base64url secret, for the messages that ask for one. */
+const MAKE_KEY = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64url'))"`;
+
+const isWildcard = (host: string) => host === '0.0.0.0' || host === '::' || host === '[::]';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -100,9 +107,13 @@ export function loadConfig(
     // An empty value counts as unset: production never falls back to a generated secret.
     const reported = (name: string) => problems.some((p) => p.startsWith(`${name}:`));
     if (adminToken === undefined && !reported('COUNTERSIGN_ADMIN_TOKEN'))
-      problems.push('COUNTERSIGN_ADMIN_TOKEN: must be set in production');
+      problems.push(`COUNTERSIGN_ADMIN_TOKEN: must be set in production; make one with ${MAKE_KEY}`);
     if (keyEncryptionKey === undefined && !reported('COUNTERSIGN_KEY_ENCRYPTION_KEY'))
-      problems.push('COUNTERSIGN_KEY_ENCRYPTION_KEY: must be set in production');
+      problems.push(
+        `COUNTERSIGN_KEY_ENCRYPTION_KEY: must be set in production; make one with ${MAKE_KEY} and back it up: without it the signing keys cannot be decrypted`,
+      );
+    if (values.COUNTERSIGN_ISSUER === undefined && !reported('COUNTERSIGN_ISSUER'))
+      problems.push('COUNTERSIGN_ISSUER: must be set in production, to the https URL clients reach this server at');
   }
   let trustedProxies = trustedProxiesFrom([]);
   try {
@@ -120,9 +131,16 @@ export function loadConfig(
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
+  warnings.push(...unknownVariableWarnings(env, Object.keys(settings)));
+  if (values.COUNTERSIGN_ISSUER === undefined && isWildcard(host)) {
+    warnings.push(
+      `HOST=${host} listens on every interface, but the issuer ${issuer} is not an address clients can reach: set COUNTERSIGN_ISSUER to the URL they use`,
+    );
+  }
+
   if (adminToken === undefined) {
-    adminToken = development.adminToken();
-    warnings.push('COUNTERSIGN_ADMIN_TOKEN is not set: generated a development admin token (printed below)');
+    adminToken = development.adminToken({ sqlitePath: values.COUNTERSIGN_SQLITE_PATH as string });
+    warnings.push('COUNTERSIGN_ADMIN_TOKEN is not set: using the development admin token kept beside the database (printed below)');
   }
   if (keyEncryptionKey === undefined) {
     keyEncryptionKey = development.keyEncryptionKey({ sqlitePath: values.COUNTERSIGN_SQLITE_PATH as string });

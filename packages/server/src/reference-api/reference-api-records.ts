@@ -41,6 +41,8 @@ export interface SkuRecord {
 /** The reference API's reads (its port; adapters/sql/reference-api-repository.ts on both databases). */
 export interface ReferenceApiRecords {
   findStore(id: string): Promise<StoreRecord | undefined>;
+  /** The stores with these ids, in id order (a token's `store` or `stores`). */
+  listStores(ids: readonly string[]): Promise<StoreRecord[]>;
   listMarkets(storeIds: readonly string[], mode: Mode): Promise<MarketRecord[]>;
   listSkus(storeIds: readonly string[], mode: Mode, sellableIn?: SellableIn): Promise<SkuRecord[]>;
 }

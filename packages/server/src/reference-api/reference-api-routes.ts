@@ -43,6 +43,13 @@ export const referenceApiRoutes: FastifyPluginAsync<ReferenceApiRoutesOptions> =
     return sendDocument(reply, skus.map(skuResource));
   });
 
+  // The stores the token is for: one for a credential's token, the authorized ones for an app's API key.
+  app.get(`${backoffice}/stores`, async (request, reply) => {
+    const claims = await guard.check(request.headers.authorization, { audience: 'backoffice', scopes: ['stores.view'] });
+    const stores = await records.listStores(tokenStoreIds(claims));
+    return sendDocument(reply, stores.map(storeResource));
+  });
+
   app.get<{ Params: { id: string } }>(`${backoffice}/stores/:id`, async (request, reply) => {
     await guard.check(request.headers.authorization, { audience: 'backoffice', scopes: ['stores.view'], storeId: request.params.id });
     const store = await records.findStore(request.params.id);

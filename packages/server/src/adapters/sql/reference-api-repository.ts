@@ -16,6 +16,24 @@ export function referenceApiRepository(db: Kysely<Database>): ReferenceApiRecord
       );
     },
 
+    async listStores(ids: readonly string[]): Promise<StoreRecord[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('stores')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        currency: row.currency,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      }));
+    },
+
     async listMarkets(storeIds: readonly string[], mode: Mode): Promise<MarketRecord[]> {
       if (storeIds.length === 0) return [];
       const rows = await db
