@@ -180,22 +180,33 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
       return row && toGrant(row, await storeIdsOf(id));
     },
 
+    // One query, whatever the number of grants: every authorization adds a grant, so a person who
+    // signs in to an app daily holds dozens, and reading their stores by a list of ids made each
+    // authorization cost more than the one before.
     async liveGrantStoreSets(clientId, owner, scope, now) {
-      const candidates = await db
-        .selectFrom('grants')
-        .select('id')
-        .where('client_id', '=', clientId)
-        .where('owner_type', '=', owner.type)
-        .where('owner_id', '=', owner.id)
-        .where('scope', '=', scope)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', toIso(now))
+      const links = await db
+        .selectFrom('grants as g')
+        .innerJoin('grant_stores as gs', 'gs.grant_id', 'g.id')
+        .select(['g.id as grant_id', 'gs.store_id'])
+        .where('g.client_id', '=', clientId)
+        .where('g.owner_type', '=', owner.type)
+        .where('g.owner_id', '=', owner.id)
+        .where('g.scope', '=', scope)
+        .where('g.revoked_at', 'is', null)
+        .where('g.expires_at', '>', toIso(now))
+        .orderBy('g.created_at')
+        .orderBy('g.id')
+        .orderBy('gs.store_id')
         .execute();
-      const stores = await storesOfGrants(
-        db,
-        candidates.map((c) => c.id),
-      );
-      return candidates.map(({ id }) => stores.get(id) ?? []);
+      const byGrant = new Map<string, string[]>();
+      for (const link of links) {
+        const stores = byGrant.get(link.grant_id);
+        if (stores) stores.push(link.store_id);
+        else byGrant.set(link.grant_id, [link.store_id]);
+      }
+      const distinct = new Map<string, string[]>();
+      for (const stores of byGrant.values()) if (!distinct.has(stores.join(' '))) distinct.set(stores.join(' '), stores);
+      return [...distinct.values()];
     },
 
     async findRefreshToken(tokenHash) {

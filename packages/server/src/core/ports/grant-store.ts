@@ -43,7 +43,10 @@ export interface GrantStore extends GrantRevoker {
   /** The grant, its stores, (optionally) its first refresh token and its audit entries, in one transaction. */
   create(grant: Grant, refresh: NewRefreshToken | null, actor: AuditActor): Promise<void>;
   findGrant(id: string): Promise<Grant | undefined>;
-  /** The store sets of the person's live grants of this client with exactly this scope (consent reuse). */
+  /**
+   * The store sets of the person's live grants of this client with exactly this scope (consent reuse),
+   * each distinct non-empty set once, oldest grant first; a grant without stores reuses nothing.
+   */
   liveGrantStoreSets(clientId: string, owner: Owner, scope: string, now: number): Promise<string[][]>;
   findRefreshToken(tokenHash: string): Promise<StoredRefreshToken | undefined>;
   /**
