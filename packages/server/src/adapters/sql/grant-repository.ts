@@ -180,22 +180,42 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
       return row && toGrant(row, await storeIdsOf(id));
     },
 
-    // One query, whatever the number of grants: every authorization adds a grant, so a person who
-    // signs in to an app daily holds dozens, and reading their stores by a list of ids made each
-    // authorization cost more than the one before.
-    async liveGrantStoreSets(clientId, owner, scope, now) {
-      const links = await db
+    // Every authorization adds a grant, so a person who signs in to an app daily holds dozens: the
+    // grants are filtered in the database (with `within` and `limit`, it stops at the first that
+    // fits), and their stores read in the same query, never by a growing list of ids.
+    async liveGrantStoreSets(clientId, owner, scope, now, options = {}) {
+      const { within, limit } = options;
+      if (within !== undefined && within.length === 0) return [];
+      let live = db
         .selectFrom('grants as g')
-        .innerJoin('grant_stores as gs', 'gs.grant_id', 'g.id')
-        .select(['g.id as grant_id', 'gs.store_id'])
+        .select('g.id')
         .where('g.client_id', '=', clientId)
         .where('g.owner_type', '=', owner.type)
         .where('g.owner_id', '=', owner.id)
         .where('g.scope', '=', scope)
         .where('g.revoked_at', 'is', null)
         .where('g.expires_at', '>', toIso(now))
-        .orderBy('g.created_at')
-        .orderBy('g.id')
+        .where(({ exists, selectFrom }) =>
+          exists(selectFrom('grant_stores as any_store').select('any_store.grant_id').whereRef('any_store.grant_id', '=', 'g.id')),
+        );
+      if (within !== undefined) {
+        live = live.where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('grant_stores as outside')
+                .select('outside.grant_id')
+                .whereRef('outside.grant_id', '=', 'g.id')
+                .where('outside.store_id', 'not in', [...within]),
+            ),
+          ),
+        );
+      }
+      if (limit !== undefined) live = live.limit(limit);
+      const links = await db
+        .selectFrom('grant_stores as gs')
+        .innerJoin(live.as('live'), 'live.id', 'gs.grant_id')
+        .select(['gs.grant_id', 'gs.store_id'])
+        .orderBy('gs.grant_id')
         .orderBy('gs.store_id')
         .execute();
       const byGrant = new Map<string, string[]>();
