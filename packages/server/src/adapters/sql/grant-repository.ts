@@ -275,15 +275,23 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
             .where('expires_at', '>', toIso(now))
             .executeTakeFirst();
           if (live.numUpdatedRows !== 1n) throw new GrantInactive();
-          const old = await trx.selectFrom('refresh_tokens').select('client_id').where('id', '=', oldId).executeTakeFirstOrThrow();
-          // A predecessor's kept pair is no use once its successor has itself been used.
-          await trx
-            .updateTable('refresh_tokens')
-            .set({ successor_cipher: null, grace_until: null })
-            .where('grant_id', '=', grantId)
-            .where('id', '!=', oldId)
-            .where('successor_cipher', 'is not', null)
-            .execute();
+          const old = await trx
+            .selectFrom('refresh_tokens')
+            .select(['client_id', 'parent_id'])
+            .where('id', '=', oldId)
+            .executeTakeFirstOrThrow();
+          // A predecessor's kept pair is no use once its successor has itself been used. Only the
+          // parent can hold one: every older token's was dropped when its own successor was used. By
+          // id, so that the cost does not grow with the chain (a grant refreshed hourly for 90 days
+          // has two thousand tokens).
+          if (old.parent_id !== null) {
+            await trx
+              .updateTable('refresh_tokens')
+              .set({ successor_cipher: null, grace_until: null })
+              .where('id', '=', old.parent_id)
+              .where('successor_cipher', 'is not', null)
+              .execute();
+          }
           await trx
             .insertInto('refresh_tokens')
             .values({
