@@ -239,7 +239,11 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
         .where('rt.token_hash', '=', tokenHash)
         .executeTakeFirst();
       if (!row) return undefined;
-      const grantRow = await db.selectFrom('grants').selectAll().where('id', '=', row.grant_id).executeTakeFirstOrThrow();
+      // The grant and its stores at once (two connections on PostgreSQL): one round trip fewer per refresh.
+      const [grantRow, storeIds] = await Promise.all([
+        db.selectFrom('grants').selectAll().where('id', '=', row.grant_id).executeTakeFirstOrThrow(),
+        storeIdsOf(row.grant_id),
+      ]);
       return {
         id: row.id,
         grantId: row.grant_id,
@@ -250,7 +254,7 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
         successorCipher: row.successor_cipher,
         graceUntil: row.grace_until === null ? null : fromIso(row.grace_until),
         successorUnused: row.successor_id !== null && row.successor_used_at === null,
-        grant: toGrant(grantRow, await storeIdsOf(row.grant_id)),
+        grant: toGrant(grantRow, storeIds),
       };
     },
 
@@ -258,13 +262,14 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
       try {
         return await db.transaction().execute(async (trx) => {
           // RFC 9700 §4.14.2: exactly one caller may use a refresh token; the WHERE makes the race safe.
-          const used = await trx
+          const old = await trx
             .updateTable('refresh_tokens')
             .set({ used_at: toIso(now), successor_cipher: successorCipher, grace_until: graceUntil === null ? null : toIso(graceUntil) })
             .where('id', '=', oldId)
             .where('used_at', 'is', null)
+            .returning(['client_id', 'parent_id'])
             .executeTakeFirst();
-          if (used.numUpdatedRows !== 1n) return 'already_used' as const;
+          if (old === undefined) return 'already_used' as const;
           // Locks the grant row: a concurrent revoke either happened before (no rotation) or waits and
           // revokes the grant the new tokens belong to.
           const live = await trx
@@ -275,11 +280,6 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
             .where('expires_at', '>', toIso(now))
             .executeTakeFirst();
           if (live.numUpdatedRows !== 1n) throw new GrantInactive();
-          const old = await trx
-            .selectFrom('refresh_tokens')
-            .select(['client_id', 'parent_id'])
-            .where('id', '=', oldId)
-            .executeTakeFirstOrThrow();
           // A predecessor's kept pair is no use once its successor has itself been used. Only the
           // parent can hold one: every older token's was dropped when its own successor was used. By
           // id, so that the cost does not grow with the chain (a grant refreshed hourly for 90 days
