@@ -81,7 +81,7 @@ function frameName(node: ProfileNode): string {
 /** Self and inclusive time per function, as shares of the profile's whole time. */
 function summarizeProfile(profile: Profile): { self: [string, number][]; inclusive: [string, number][]; totalMs: number } {
   const time = new Map<number, number>();
-  profile.samples.forEach((id, i) => time.set(id, (time.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const [i, id] of profile.samples.entries()) time.set(id, (time.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const total = [...time.values()].reduce((a, b) => a + b, 0);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
