@@ -25,6 +25,8 @@ export interface CountersignOptions {
   databaseUrl?: string;
   /** COUNTERSIGN_TOKEN_RATE_LIMIT: 1,000,000 (on, never reached) or 0 (off). */
   tokenRateLimit: number;
+  /** Options for node itself, before the entry point (`--cpu-prof` for bench:profile). */
+  nodeArgs?: string[];
 }
 
 export interface CountersignServer extends ServerProcess {
@@ -56,7 +58,14 @@ export async function startCountersign(options: CountersignOptions): Promise<Cou
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   const { args } = countersignCommand();
-  const server = startServer(options.name, origin, process.execPath, args, env, join(options.dataDir, `${slug(options.name)}.stderr`));
+  const server = startServer(
+    options.name,
+    origin,
+    process.execPath,
+    [...(options.nodeArgs ?? []), ...args],
+    env,
+    join(options.dataDir, `${slug(options.name)}.stderr`),
+  );
   await waitUntilUp(server, '/readyz');
   return { ...server, adminToken };
 }

@@ -62,6 +62,36 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
       ).map((r) => `${r.action}@${r.store_id}`);
 
     describe('grants and refresh tokens', () => {
+      test('consent reuse reads each distinct store set of the live grants once, filtered and limited in the database', async () => {
+        const other = await f.store();
+        const owner = { type: 'user' as const, id: `user-${randomUUID()}` };
+        const live = (storeIds: string[], overrides: Partial<Grant> = {}) =>
+          grants.create(newGrant({ owner, storeIds, clientId: 'reuse-client', ...overrides }), null, 'test');
+        await live([store.id]);
+        clock.advance(1);
+        await live([other.id, store.id]);
+        clock.advance(1);
+        for (let i = 0; i < 30; i++) await live([store.id]);
+        await live([]);
+        await live([other.id], { scope: 'stores.manage' });
+        const revoked = newGrant({ owner, storeIds: [other.id], clientId: 'reuse-client' });
+        await grants.create(revoked, null, 'test');
+        await grants.revokeGrants({ ids: [revoked.id] }, { reason: 'user_revoked', actor: 'system', at: clock.now() });
+        await live([other.id], { expiresAt: clock.now() - 1 });
+        await live([other.id], { clientId: 'another-client' });
+        const sets = await grants.liveGrantStoreSets('reuse-client', owner, 'stores.view', clock.now());
+        assert.deepEqual(
+          sets.map((set) => set.join(' ')).sort(),
+          [[store.id], [other.id, store.id].sort()].map((set) => set.join(' ')).sort(),
+        );
+        const within = (ids: string[], limit?: number) =>
+          grants.liveGrantStoreSets('reuse-client', owner, 'stores.view', clock.now(), { within: ids, limit });
+        assert.deepEqual(await within([store.id]), [[store.id]]);
+        assert.deepEqual(await within([other.id]), []);
+        assert.deepEqual(await within([]), []);
+        assert.equal((await within([store.id, other.id], 1)).length, 1);
+      });
+
       test('a grant reads back with its stores, and its creation is audited per store', async () => {
         const other = await f.store();
         const grant = newGrant({ storeIds: [store.id, other.id].sort() });

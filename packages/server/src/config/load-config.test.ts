@@ -160,4 +160,24 @@ describe('loadConfig', () => {
       },
     );
   });
+
+  test('one worker by default; more than one needs PostgreSQL and Redis, which the workers share', () => {
+    assert.equal(loadConfig({}, development).config.workers, 1);
+    const shared = { DATABASE_URL: 'postgres://db.internal/countersign', REDIS_URL: 'redis://cache.internal:6379' };
+    assert.equal(loadConfig({ ...shared, COUNTERSIGN_WORKERS: '4' }, development).config.workers, 4);
+    for (const env of [{ COUNTERSIGN_WORKERS: '2' }, { COUNTERSIGN_WORKERS: '2', DATABASE_URL: shared.DATABASE_URL }]) {
+      assert.throws(
+        () => loadConfig(env, development),
+        (error: unknown) =>
+          error instanceof ConfigError && error.problems.some((p) => p.startsWith('COUNTERSIGN_WORKERS: more than 1 needs')),
+      );
+    }
+    assert.throws(() => loadConfig({ ...shared, COUNTERSIGN_WORKERS: '0' }, development), /COUNTERSIGN_WORKERS: must be at least 1/);
+  });
+
+  test('/metrics is off unless a token of 32 characters or more is set', () => {
+    assert.equal(loadConfig({}, development).config.metricsToken, undefined);
+    const token = 'm'.repeat(32);
+    assert.equal(loadConfig({ COUNTERSIGN_METRICS_TOKEN: token }, development).config.metricsToken, token);
+  });
 });

@@ -16,7 +16,12 @@ export async function reusableConsent(
 ): Promise<ConsentSubject | undefined> {
   if (!request.client.confidential) return undefined;
   const managed = subject.stores.map((s) => s.id);
-  const previous = await deps.grants.liveGrantStoreSets(request.client.clientId, subject.owner, subject.scope, deps.clock.now());
+  if (managed.length === 0) return undefined;
+  // One earlier approval is enough; the store filters it, and the rule below still decides.
+  const previous = await deps.grants.liveGrantStoreSets(request.client.clientId, subject.owner, subject.scope, deps.clock.now(), {
+    within: managed,
+    limit: 1,
+  });
   const reusable = previous.find((set) => set.length > 0 && set.every((id) => managed.includes(id)));
   return reusable && { ...subject, stores: subject.stores.filter((s) => reusable.includes(s.id)) };
 }

@@ -43,8 +43,18 @@ export interface GrantStore extends GrantRevoker {
   /** The grant, its stores, (optionally) its first refresh token and its audit entries, in one transaction. */
   create(grant: Grant, refresh: NewRefreshToken | null, actor: AuditActor): Promise<void>;
   findGrant(id: string): Promise<Grant | undefined>;
-  /** The store sets of the person's live grants of this client with exactly this scope (consent reuse). */
-  liveGrantStoreSets(clientId: string, owner: Owner, scope: string, now: number): Promise<string[][]>;
+  /**
+   * The store sets of the person's live grants of this client with exactly this scope (consent reuse),
+   * each distinct non-empty set once; a grant without stores reuses nothing. `within`: only sets
+   * whose stores are all among these; `limit`: at most this many sets (the database stops looking).
+   */
+  liveGrantStoreSets(
+    clientId: string,
+    owner: Owner,
+    scope: string,
+    now: number,
+    options?: { readonly within?: readonly string[]; readonly limit?: number },
+  ): Promise<string[][]>;
   findRefreshToken(tokenHash: string): Promise<StoredRefreshToken | undefined>;
   /**
    * One transaction: mark the old token used (only if it is still unused: exactly one caller wins a
