@@ -138,6 +138,27 @@ describe('storage outage on PostgreSQL (fault proxy)', { skip: !reachable && 'Po
       assertUnavailable(await tokenRequest(), 'oauth');
       assertUnavailable(await provisioningRead(), 'jsonapi');
       assert.equal((await readyz()).statusCode, 503);
+      // The authorization endpoint cannot check the client: a 503 page, not a redirect, not a 500.
+      const page = await t.app.inject({
+        method: 'GET',
+        url: `/oauth/authorize?response_type=code&client_id=${world.salesChannel.clientId}`,
+      });
+      assert.equal(page.statusCode, 503);
+      assert.match(String(page.headers['content-type']), /^text\/html/);
+      assert.match(page.body, /Temporarily unavailable/);
+      // The app exchange answers in its envelope.
+      const exchange = await t.app.inject({
+        method: 'GET',
+        url: '/oauth2/some-app/exchange/some-code',
+        headers: { 'x-client-secret': 'x' },
+      });
+      assert.equal(exchange.statusCode, 503, exchange.body);
+      assert.deepEqual(exchange.json(), {
+        success: false,
+        message: 'The service is temporarily unavailable; try again in a moment.',
+        code: 'temporarily_unavailable',
+        data: null,
+      });
     } finally {
       proxy.restore();
     }
