@@ -20,7 +20,7 @@ import { provisioningTokenActor } from '../core/provisioning/provisioning-token-
 import { ApiKeyIssuer } from '../core/tokens/api-key-issuer';
 import { introspectToken } from '../core/tokens/introspect-token';
 import type { AppOptions } from '../http/build-app';
-import { rateLimitKey, requestClientAddress } from '../http/client-address';
+import { rateLimitKey, requestClientAddress, trustedProxyHop } from '../http/client-address';
 import { authenticateProvisioning } from '../http/provisioning-auth';
 import { tokenRateLimit } from '../http/token-rate-limit';
 import { referenceApiGuard } from '../reference-api/reference-api-guard';
@@ -49,6 +49,7 @@ export function appOptions(deps: AppDependencies): AppOptions {
 
   return {
     issuer: config.issuer,
+    trustProxy: trustedProxyHop(config.trustedProxies),
     logLevel: config.logLevel,
     demo: config.demo,
     health: { ping: () => deps.storage.ping() },

@@ -25,6 +25,8 @@ import { type WellKnownRoutesOptions, wellKnownRoutes } from './well-known-route
 /** Every plugin's options, each built once by the composition root (compose/app-options.ts). */
 export interface AppOptions {
   readonly issuer: string;
+  /** Fastify's `trustProxy`: which peers' X-Forwarded-For sets `request.ip` (client-address.ts). */
+  readonly trustProxy?: (address: string, hop: number) => boolean;
   readonly logLevel: string;
   /** Serve the demo callback page (COUNTERSIGN_DEMO). */
   readonly demo: boolean;
@@ -69,6 +71,7 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
       return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: 256 * 1024,
     forceCloseConnections: true,
     // The router's own errors (a malformed %-escape) never reach setErrorHandler and echo the path,
