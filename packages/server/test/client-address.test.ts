@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import Fastify from 'fastify';
 import { normalizeAddress, TrustedProxyListError, trustedProxies } from '../src/config/trusted-proxies';
-import { clientAddress, rateLimitKey } from '../src/http/client-address';
+import { clientAddress, rateLimitKey, trustedProxyHop } from '../src/http/client-address';
 
 describe('client address (SPEC §3: X-Forwarded-For only from trusted proxies)', () => {
   const proxies = trustedProxies(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::ffff:172.16.0.0/108']);
@@ -69,6 +70,22 @@ describe('client address (SPEC §3: X-Forwarded-For only from trusted proxies)',
         },
       );
     }
+  });
+});
+
+describe("Fastify's trustProxy (request.ip, as logged)", () => {
+  test('agrees with the rate limits: the same trusted proxies, the same walk', async () => {
+    const trusted = trustedProxies(['10.0.0.0/8']);
+    const app = Fastify({ trustProxy: trustedProxyHop(trusted) });
+    app.get('/', async (request) => ({
+      ip: request.ip,
+      limited: clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], trusted),
+    }));
+    const ask = async (remoteAddress: string, forwardedFor?: string) =>
+      (await app.inject({ url: '/', remoteAddress, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} })).json();
+    assert.deepEqual(await ask('10.0.0.7', '203.0.113.9, 10.0.0.8'), { ip: '203.0.113.9', limited: '203.0.113.9' });
+    assert.deepEqual(await ask('198.51.100.4', '203.0.113.9'), { ip: '198.51.100.4', limited: '198.51.100.4' });
+    await app.close();
   });
 });
 

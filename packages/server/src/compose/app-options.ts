@@ -24,7 +24,7 @@ import { ApiKeyIssuer } from '../core/tokens/api-key-issuer';
 import { introspectToken } from '../core/tokens/introspect-token';
 import { readChangeFeed } from '../core/tokens/read-change-feed';
 import type { AppOptions } from '../http/build-app';
-import { rateLimitKey, requestClientAddress } from '../http/client-address';
+import { rateLimitKey, requestClientAddress, trustedProxyHop } from '../http/client-address';
 import { authenticateProvisioning, isAdminToken } from '../http/provisioning-auth';
 import { tokenRateLimit } from '../http/token-rate-limit';
 import { referenceApiGuard } from '../reference-api/reference-api-guard';
@@ -53,6 +53,7 @@ export function appOptions(deps: AppDependencies): AppOptions {
 
   return {
     issuer: config.issuer,
+    trustProxy: trustedProxyHop(config.trustedProxies),
     logLevel: config.logLevel,
     metrics: deps.metrics && {
       metrics: deps.metrics,

@@ -29,6 +29,8 @@ import { type WellKnownRoutesOptions, wellKnownRoutes } from './well-known-route
 /** Every plugin's options, each built once by the composition root (compose/app-options.ts). */
 export interface AppOptions {
   readonly issuer: string;
+  /** Fastify's `trustProxy`: which peers' X-Forwarded-For sets `request.ip` (client-address.ts). */
+  readonly trustProxy?: (address: string, hop: number) => boolean;
   readonly logLevel: string;
   /** GET /metrics and the hooks that feed it; absent when COUNTERSIGN_METRICS_TOKEN is unset. */
   readonly metrics?: MetricsRoutesOptions;
@@ -88,6 +90,7 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
       return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: 256 * 1024,
     // At close, idle keep-alive connections are closed and requests in flight finish (graceful shutdown).
     forceCloseConnections: 'idle',

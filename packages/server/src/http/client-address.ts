@@ -1,13 +1,24 @@
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import proxyAddr from '@fastify/proxy-addr';
 import type { FastifyRequest } from 'fastify';
 import { normalizeAddress, parseIPv6, type TrustedProxies } from '../config/trusted-proxies';
 
 /**
  * The address a request comes from, for rate limits (SPEC §3): the TCP peer's, or an
  * `X-Forwarded-For` entry, believed only as far as the hops that wrote it are trusted proxies
- * (`COUNTERSIGN_TRUSTED_PROXIES`). Fastify's own `trustProxy` is not used, so that `request.ip`
- * keeps meaning the peer everywhere else.
+ * (`COUNTERSIGN_TRUSTED_PROXIES`). The walk is @fastify/proxy-addr's, the one Fastify's
+ * `trustProxy` uses for `request.ip` (build-app.ts); this file adds what the rate limits need on
+ * top: one spelling per address, ports dropped, and a malformed entry never becoming a client.
  */
+
+/** The trust function of Fastify's `trustProxy` and of the walk below: is this hop a trusted proxy? */
+export function trustedProxyHop(trusted: TrustedProxies): (address: string, hop: number) => boolean {
+  return (address) => {
+    const normalized = normalizeAddress(stripPort(address));
+    return normalized !== undefined && trusted.has(normalized);
+  };
+}
 
 /**
  * The client's address. Without a trusted peer, `X-Forwarded-For` is ignored: anyone can send one.
@@ -20,23 +31,19 @@ export function clientAddress(
   forwardedFor: string | readonly string[] | undefined,
   trusted: TrustedProxies,
 ): string | undefined {
-  let current = peer === undefined ? undefined : normalizeAddress(peer);
-  if (current === undefined || forwardedFor === undefined || !trusted.has(current)) return current;
-  const hops = (typeof forwardedFor === 'string' ? forwardedFor : forwardedFor.join(','))
-    .split(',')
-    .map((hop) => hop.trim())
-    .filter((hop) => hop !== '');
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = normalizeAddress(stripPort(hops[i] as string));
-    if (hop === undefined) return current;
-    current = hop;
-    if (!trusted.has(current)) return current;
+  if (peer === undefined) return undefined;
+  const header = forwardedFor === undefined || typeof forwardedFor === 'string' ? forwardedFor : forwardedFor.join(',');
+  const request = { socket: { remoteAddress: peer }, headers: header === undefined ? {} : { 'x-forwarded-for': header } };
+  // [peer, then hops from the right, up to and including the first one that is not trusted]
+  const walked = proxyAddr.all(request as unknown as IncomingMessage, trustedProxyHop(trusted));
+  for (let i = walked.length - 1; i >= 0; i--) {
+    const address = normalizeAddress(stripPort(walked[i] as string));
+    if (address !== undefined) return address;
   }
-  // Every hop was a trusted proxy: the leftmost one is as far as anyone can tell.
-  return current;
+  return undefined;
 }
 
-/** The client address of a Fastify request (the socket's peer, not `request.ip`). */
+/** The client address of a Fastify request, from its socket's peer and its X-Forwarded-For. */
 export function requestClientAddress(request: FastifyRequest, trusted: TrustedProxies): string | undefined {
   return clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], trusted);
 }
@@ -54,7 +61,8 @@ export function rateLimitKey(address: string | undefined): string {
 }
 
 /** `1.2.3.4:5678` and `[2001:db8::1]:443` (some proxies append ports) → the address alone. */
-function stripPort(hop: string): string {
+function stripPort(entry: string): string {
+  const hop = entry.trim();
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hop);
   if (bracketed) return bracketed[1] as string;
   const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(hop);
