@@ -100,6 +100,36 @@ describe('loadConfig', () => {
     );
   });
 
+  test('the reliability settings: defaults, and out-of-range values refused by name', () => {
+    const { config } = loadConfig({}, development);
+    assert.equal(config.shutdownTimeout, 10);
+    assert.equal(config.statementTimeout, 10000);
+    assert.equal(config.sweepInterval, 600);
+    assert.equal(config.auditRetentionDays, 365);
+    assert.throws(
+      () =>
+        loadConfig(
+          {
+            COUNTERSIGN_SHUTDOWN_TIMEOUT: '-1',
+            COUNTERSIGN_STATEMENT_TIMEOUT: 'soon',
+            COUNTERSIGN_SWEEP_INTERVAL: '1',
+            COUNTERSIGN_AUDIT_RETENTION_DAYS: '1.5',
+          },
+          development,
+        ),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        for (const name of ['SHUTDOWN_TIMEOUT', 'STATEMENT_TIMEOUT', 'SWEEP_INTERVAL', 'AUDIT_RETENTION_DAYS']) {
+          assert.ok(
+            error.problems.some((p) => p.startsWith(`COUNTERSIGN_${name}:`)),
+            name,
+          );
+        }
+        return true;
+      },
+    );
+  });
+
   test('a rejected secret is never echoed back', () => {
     assert.throws(
       () => loadConfig({ COUNTERSIGN_ADMIN_TOKEN: 'too-short-secret', DATABASE_URL: 'mysql://user:hunter2@db' }, development),

@@ -25,12 +25,12 @@ export function isForeignKeyViolation(error: unknown): boolean {
  * longer than COUNTERSIGN_STATEMENT_TIMEOUT: the request can be retried later, nothing is wrong with it.
  * PostgreSQL class 08 (connection exception), 57P01-03 (shutdown, cannot connect now), 57014 (query
  * canceled: statement_timeout), 53300 (too many connections); the socket's own errors; node-postgres's
- * messages for a dropped connection or a client-side timeout; SQLite's lock wait running out.
+ * messages for a dropped connection or a client-side timeout. (Used by the PostgreSQL pool only.)
  */
 export function isStorageUnavailable(error: unknown): boolean {
   const code = (error as DriverError | null)?.code;
   if (typeof code === 'string') {
-    if (code.startsWith('08') || ['57P01', '57P02', '57P03', '57014', '53300', 'SQLITE_BUSY'].includes(code)) return true;
+    if (code.startsWith('08') || ['57P01', '57P02', '57P03', '57014', '53300'].includes(code)) return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND'].includes(code)) return true;
   }
   const message = error instanceof Error ? error.message : '';
