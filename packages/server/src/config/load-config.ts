@@ -121,7 +121,9 @@ export function loadConfig(
 
   if (adminToken === undefined) {
     adminToken = development.adminToken({ sqlitePath: values.COUNTERSIGN_SQLITE_PATH as string });
-    warnings.push('COUNTERSIGN_ADMIN_TOKEN is not set: using the development admin token kept beside the database, in development-admin-token');
+    warnings.push(
+      'COUNTERSIGN_ADMIN_TOKEN is not set: using the development admin token kept beside the database, in development-admin-token',
+    );
   }
   if (keyEncryptionKey === undefined) {
     keyEncryptionKey = development.keyEncryptionKey({ sqlitePath: values.COUNTERSIGN_SQLITE_PATH as string });
