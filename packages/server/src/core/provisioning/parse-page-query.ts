@@ -1,4 +1,4 @@
-import { RecordValidationError, type ValidationProblem } from '../errors/record-errors';
+import { QueryParameters } from './query-parameters';
 
 export const DEFAULT_LIST_PAGE_SIZE = 100;
 export const MAX_LIST_PAGE_SIZE = 500;
@@ -39,33 +39,11 @@ function decodePageCursor(text: string): PageCursor | undefined {
  * page's `links.next`). Every problem is a 422 naming its parameter.
  */
 export function parsePageQuery(query: Readonly<Record<string, unknown>>): PageQuery {
-  const problems: ValidationProblem[] = [];
-  const single = (name: string): string | undefined => {
-    const value = query[name];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value === '') {
-      problems.push({ parameter: name, title: 'Invalid parameter', detail: 'must be given once, not empty' });
-      return undefined;
-    }
-    return value;
-  };
-  const sizeText = single('page[size]');
-  const afterText = single('page[after]');
-  let size = DEFAULT_LIST_PAGE_SIZE;
-  if (sizeText !== undefined) {
-    size = /^\d{1,3}$/.test(sizeText) ? Number(sizeText) : Number.NaN;
-    if (!(size >= 1 && size <= MAX_LIST_PAGE_SIZE)) {
-      problems.push({
-        parameter: 'page[size]',
-        title: 'Invalid parameter',
-        detail: `must be a whole number from 1 to ${MAX_LIST_PAGE_SIZE}`,
-      });
-    }
-  }
+  const parameters = new QueryParameters(query);
+  const size = parameters.pageSize(DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE);
+  const afterText = parameters.single('page[after]');
   const after = afterText === undefined ? undefined : decodePageCursor(afterText);
-  if (afterText !== undefined && after === undefined) {
-    problems.push({ parameter: 'page[after]', title: 'Invalid parameter', detail: 'must be a cursor from links.next' });
-  }
-  if (problems.length > 0) throw new RecordValidationError(problems);
+  if (afterText !== undefined && after === undefined) parameters.invalid('page[after]', 'must be a cursor from links.next');
+  parameters.check();
   return after === undefined ? { size } : { size, after };
 }
