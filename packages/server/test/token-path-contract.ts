@@ -138,6 +138,32 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
         });
         assert.equal(outcome, 'grant_inactive');
         assert.equal(await grants.findRefreshToken(next.tokenHash), undefined);
+        // Rolled back whole: the presented token is not marked used either.
+        assert.equal((await grants.findRefreshToken(first.tokenHash))?.usedAt, null);
+      });
+
+      test("a rotation keeps the new pair on the used token and drops the parent's once its successor is used", async () => {
+        const grant = newGrant();
+        const first = refreshToken();
+        await grants.create(grant, first, 'user:user-1');
+        const rotation = (oldId: string, next: ReturnType<typeof refreshToken>, cipher: string) =>
+          grants.rotate({ oldId, grantId: grant.id, now: clock.now(), next, successorCipher: cipher, graceUntil: clock.now() + 60_000 });
+        const second = refreshToken();
+        assert.equal(await rotation(first.id, second, 'pair-2'), 'rotated');
+        const used = await grants.findRefreshToken(first.tokenHash);
+        assert.equal(used?.successorCipher, 'pair-2');
+        assert.equal(used?.successorUnused, true);
+        assert.equal(used?.grant.id, grant.id);
+        assert.deepEqual(used?.grant.storeIds, grant.storeIds);
+        const third = refreshToken();
+        assert.equal(await rotation(second.id, third, 'pair-3'), 'rotated');
+        const parent = await grants.findRefreshToken(first.tokenHash);
+        assert.equal(parent?.successorCipher, null);
+        assert.equal(parent?.graceUntil, null);
+        assert.equal(parent?.successorUnused, false);
+        const middle = await grants.findRefreshToken(second.tokenHash);
+        assert.equal(middle?.successorCipher, 'pair-3');
+        assert.equal((await grants.findRefreshToken(third.tokenHash))?.usedAt, null);
       });
 
       test('a revocation is audited once, and revoking again revokes nothing', async () => {
