@@ -168,6 +168,7 @@ async function serve(deps: AppDependencies): Promise<void> {
   const app = await buildApp(appOptions(deps));
   reportBackgroundError = (err) => app.log.error({ err }, 'background error (Redis)');
   deps.rateLimiting.reportTo((level, message) => app.log[level](message));
+  deps.changeChannel?.reportTo((level, message) => app.log[level](message));
   for (const warning of warnings) app.log.warn(warning);
   // Follow rotations made by other instances (or the CLI); the next key is published ahead of use.
   const reload = setInterval(() => deps.keyRing.load().catch((err) => app.log.error({ err }, 'signing key reload failed')), 60_000);

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import type { Storage } from '../src/adapters/sql/open-storage';
+import { PageSession } from './support/page-session';
 import { shopWorld } from './support/shop-world';
 import { startTestApp, type TestApp } from './support/test-app';
 import { TEST_ADMIN_TOKEN } from './support/test-config';
@@ -146,6 +147,11 @@ for (const dialect of await testDialects()) {
     let rowsBefore: Record<string, number>;
     /** Client ids a request may name: the real ones (never with their secret) or strangers. */
     let clientId: fc.Arbitrary<string>;
+    /** A browser at the sign-in page (its CSRF cookie and the form's hidden fields), one signed in at the consent page. */
+    let signInForm: { cookie: string; hidden: Record<string, string> };
+    let consentForm: { cookie: string; hidden: Record<string, string> };
+    let staff: { id: string; email: string; password: string };
+    const staffRedirectUri = 'https://backoffice.example/fuzz-callback';
 
     before(async () => {
       // The failed-attempt guard would turn most answers into 429 after ten; the fuzz wants the checks behind it.
@@ -153,6 +159,22 @@ for (const dialect of await testDialects()) {
       w = await shopWorld(t);
       integration = await w.f.credential(w.store.id, 'test', 'integration', { scopes: ['stores.view'] });
       clientId = fc.oneof(fc.constantFrom(w.salesChannel.clientId, integration.clientId), junk);
+      // The form fuzz below gets past the CSRF check: a real page, its real token and cookie, a real session.
+      const webapp = await w.f.credential(w.store.id, 'test', 'webapp', { scopes: ['stores.view'], redirectUris: [staffRedirectUri] });
+      staff = await w.f.user('fuzz-staff@shop.invalid', 'fuzz staff password 1');
+      await w.f.membership(w.store.id, staff.id, 'admin');
+      const authorizeUrl = `/oauth/authorize?${new URLSearchParams({ client_id: webapp.clientId, redirect_uri: staffRedirectUri, scope: 'stores.view', state: 'fz' })}`;
+      const anonymous = new PageSession(t.app);
+      const signInPage = await anonymous.get(authorizeUrl);
+      assert.equal(signInPage.statusCode, 200, signInPage.body);
+      signInForm = { cookie: cookieHeader(anonymous), hidden: PageSession.hiddenFields(signInPage.body) };
+      assert.ok(signInForm.hidden._csrf && signInForm.hidden.return_to, 'the sign-in form carries its CSRF token and where to continue');
+      const signedIn = new PageSession(t.app);
+      const consentPage = await signedIn.signIn(await signedIn.get(authorizeUrl), staff.email, staff.password);
+      assert.equal(consentPage.statusCode, 200, consentPage.body);
+      assert.match(consentPage.body, />Approve</);
+      consentForm = { cookie: cookieHeader(signedIn), hidden: PageSession.hiddenFields(consentPage.body) };
+      assert.ok(consentForm.hidden._csrf && consentForm.hidden.client_id, 'the consent form carries its CSRF token and the request');
       rowsBefore = await rowCounts(t.deps.storage);
     });
     after(() => t?.close());
@@ -272,6 +294,153 @@ for (const dialect of await testDialects()) {
       );
     });
 
+    /**
+     * One hidden field of a real form as a fuzzed request sends it: as it was, left out, replaced by junk,
+     * or repeated (the form parser refuses a repeat with a 400 page).
+     */
+    const hiddenField = (name: string, value: string): fc.Arbitrary<[string, string][]> =>
+      fc.oneof(
+        { weight: 10, arbitrary: fc.constant<[string, string][]>([[name, value]]) },
+        { weight: 1, arbitrary: fc.constant<[string, string][]>([]) },
+        { weight: 1, arbitrary: junk.map((j): [string, string][] => [[name, j]]) },
+        {
+          weight: 1,
+          arbitrary: junk.map((j): [string, string][] => [
+            [name, value],
+            [name, j],
+          ]),
+        },
+      );
+    /** A real form's fields, each fuzzed, the CSRF token kept as issued (that check is not what is fuzzed here). */
+    const formAround = (hidden: Record<string, string>, own: Record<string, fc.Arbitrary<[string, string][]>>) =>
+      fc
+        .tuple(
+          fc.tuple(
+            ...Object.entries(hidden).map(([k, v]) => (k === '_csrf' ? fc.constant<[string, string][]>([[k, v]]) : hiddenField(k, v))),
+          ),
+          fc.tuple(...Object.values(own)),
+          fc.oneof(
+            { weight: 3, arbitrary: fc.constant<[string, string][]>([]) },
+            {
+              weight: 1,
+              arbitrary: fc.array(fc.tuple(fc.oneof(paramName, fc.constantFrom('store_x', 'email', 'decision')), junk), { maxLength: 3 }),
+            },
+          ),
+          fc.oneof(
+            { weight: 4, arbitrary: fc.constant('application/x-www-form-urlencoded') },
+            {
+              weight: 1,
+              arbitrary: fc.constantFrom('application/x-www-form-urlencoded; charset=latin1', 'application/json', 'text/plain'),
+            },
+          ),
+        )
+        .map(([hiddenPairs, ownPairs, extra, contentType]) => ({
+          pairs: [...hiddenPairs.flat(), ...ownPairs.flat(), ...extra],
+          contentType,
+        }));
+    const postForm = (url: string, cookie: string, form: { pairs: [string, string][]; contentType: string }) =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        payload: new URLSearchParams(form.pairs).toString(),
+        headers: { cookie, 'content-type': form.contentType },
+      });
+    /** No session was started: the answer sets no session cookie. */
+    const assertNoSessionCookie = (res: Answer) => {
+      const raw = res.headers['set-cookie'];
+      for (const line of Array.isArray(raw) ? raw : raw ? [raw] : []) assert.doesNotMatch(line, /^cs_(staff|shopper)[^=]*=[^;]+/);
+    };
+
+    test('POST /oauth/signin behind a valid CSRF token: fuzzed email, password and hidden fields never sign in, never a 5xx', async () => {
+      const own = {
+        email: fc
+          .oneof(fc.constantFrom(staff.email, w.vipShopper.email, staff.email.toUpperCase(), `${staff.email}\u0000`), junk)
+          .map((v): [string, string][] => [['email', v]]),
+        // Never the real password: every generated sign-in must fail or be refused.
+        password: fc
+          .oneof(junk, fc.constantFrom(`${staff.password}\u0000`, `${staff.password} `, staff.password.toUpperCase()))
+          .filter((p) => p !== staff.password)
+          .map((v): [string, string][] => [['password', v]]),
+      };
+      const seen = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(formAround(signInForm.hidden, own), async (form) => {
+          const res = await postForm('/oauth/signin', signInForm.cookie, form);
+          seen.set(res.statusCode, (seen.get(res.statusCode) ?? 0) + 1);
+          assertNoSessionCookie(res);
+          if (res.statusCode === 303) {
+            // The documented answer to a failed sign-in: back to the authorization request, which shows the form again.
+            const location = new URL(String(res.headers.location), 'http://127.0.0.1:4000');
+            assert.equal(location.origin, 'http://127.0.0.1:4000', `a sign-in redirects only to this server: ${res.headers.location}`);
+            assert.match(location.pathname, /\/authorize$/);
+            assert.equal(location.searchParams.get('code'), null);
+            return;
+          }
+          assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} ${res.body.slice(0, 300)}`);
+          assert.match(String(res.headers['content-type']), /^text\/html/);
+          assert.equal(res.headers.location, undefined);
+        }),
+        { numRuns: RUNS / 2 },
+      );
+      // The fuzz reached the sign-in behind the CSRF check: failed sign-ins were sent back to the form.
+      assert.ok((seen.get(303) ?? 0) > 0, `no sign-in got past the CSRF check: ${JSON.stringify([...seen])}`);
+    });
+
+    test('POST /oauth/consent with a session and a valid CSRF token: fuzzed decision, scope and hidden fields never issue a code', async () => {
+      const own = {
+        // Never a well-formed approval: the request fields beside it may well be intact, and that would rightly issue a code.
+        decision: fc
+          .oneof(
+            junk.map((v): [string, string][] => [['decision', v]]),
+            fc
+              .constantFrom('deny', 'APPROVE', 'approve\u0000', ' approve', 'approve ', '')
+              .map((v): [string, string][] => [['decision', v]]),
+            fc.constant<[string, string][]>([]),
+            fc.constant<[string, string][]>([
+              ['decision', 'approve'],
+              ['decision', 'approve'],
+            ]),
+          )
+          .filter((pairs) => !(pairs.length === 1 && pairs[0]?.[1] === 'approve')),
+        stores: fc.array(
+          fc.tuple(
+            fc.oneof(
+              fc.constant(`store_${w.store.id}`),
+              junk.map((j) => `store_${j}`),
+            ),
+            fc.oneof(fc.constant('on'), junk),
+          ),
+          {
+            maxLength: 3,
+          },
+        ),
+      };
+      const seen = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(formAround(consentForm.hidden, own), async (form) => {
+          const res = await postForm('/oauth/consent', consentForm.cookie, form);
+          seen.set(res.statusCode, (seen.get(res.statusCode) ?? 0) + 1);
+          if (res.statusCode === 303) {
+            const location = new URL(String(res.headers.location), 'http://127.0.0.1:4000');
+            assert.equal(location.searchParams.get('code'), null, `a code was issued: ${res.headers.location}`);
+            if (location.origin === 'http://127.0.0.1:4000') assert.match(location.pathname, /authorize$/);
+            else {
+              assert.equal(`${location.origin}${location.pathname}`, staffRedirectUri, 'redirects only to the registered URI');
+              assert.ok(location.searchParams.get('error'), 'the redirect reports an error');
+              assert.equal(location.searchParams.get('iss'), 'http://127.0.0.1:4000');
+            }
+            return;
+          }
+          assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} ${res.body.slice(0, 300)}`);
+          assert.match(String(res.headers['content-type']), /^text\/html/);
+          assert.equal(res.headers.location, undefined);
+        }),
+        { numRuns: RUNS / 2 },
+      );
+      // The fuzz reached the decision behind the session and CSRF checks: refusals went back to the client.
+      assert.ok((seen.get(303) ?? 0) > 0, `no consent got past the CSRF check: ${JSON.stringify([...seen])}`);
+    });
+
     test('GET /oauth2/{app}/exchange/{code}: the envelope with success false', async () => {
       // A path segment: percent-encoded junk, raw odd escapes, or a long run (the router's parameter limit).
       const segment = fc.oneof(
@@ -342,6 +511,11 @@ for (const dialect of await testDialects()) {
       assert.equal(res.statusCode, 200, res.body);
     });
   });
+}
+
+/** The Cookie header a page session would send. */
+function cookieHeader(session: PageSession): string {
+  return [...session.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
 /** Percent-encodes any string, lone surrogates included (as U+FFFD, which encodeURIComponent would throw on). */

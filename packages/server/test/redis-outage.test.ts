@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
+import { connectRedisChangeChannel } from '../src/adapters/redis/redis-change-channel';
 import { openStorage } from '../src/adapters/sql/open-storage';
 import { cryptoRandom } from '../src/adapters/system/crypto-random';
 import { appOptions } from '../src/compose/app-options';
 import { type AppDependencies, composeDependencies } from '../src/compose/compose-dependencies';
 import { createRateLimiting } from '../src/compose/rate-limiting';
+import { ChangeHub } from '../src/core/change-hub';
 import type { RecordChange } from '../src/core/model/record-change';
 import { buildApp } from '../src/http/build-app';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy';
@@ -72,6 +74,48 @@ describe('Redis outage (fault proxy)', { skip: !reachable && 'Redis unreachable'
       const keys = await direct.keys(`${prefix}*`);
       if (keys.length > 0) await direct.del(...keys);
       direct.quit();
+    }
+  });
+
+  test('the change channel says once that it lost Redis and once that it has it back, not once per reconnect attempt', async () => {
+    const name = `countersign:test:${randomBytes(6).toString('hex')}:changes`;
+    const errors: unknown[] = [];
+    const notices: string[] = [];
+    const hub = new ChangeHub();
+    const channel = await connectRedisChangeChannel(proxy.via(TEST_REDIS_URL), hub, (error) => errors.push(error), name);
+    channel.reportTo((level, message) => notices.push(`${level}: ${message}`));
+    const listener = new Redis(TEST_REDIS_URL);
+    const heard: string[] = [];
+    listener.on('message', (_channel: string, message: string) => heard.push(message));
+    try {
+      await listener.subscribe(name);
+      proxy.cut();
+      // ioredis retries on its own, each attempt refused by the proxy with an error: let several happen.
+      let mark = proxy.accepted();
+      await until(() => proxy.accepted() >= mark + 6, 'the channel has tried to reconnect several times');
+      // A change made during the cut is lost (ADR 0021), and not reported per message either.
+      hub.publish({ collection: 'stores', id: 'during-the-cut' });
+      mark = proxy.accepted();
+      await until(() => proxy.accepted() >= mark + 6, 'more reconnect attempts, past the publish retries');
+      assert.equal(notices.length, 1, notices.join('\n'));
+      assert.match(notices[0] ?? '', /^warn: Redis at 127\.0\.0\.1:\d+ is unreachable.*: changes are not carried between instances/);
+      assert.deepEqual(errors, [], 'no error is passed on per reconnect attempt or per lost message');
+
+      proxy.restore();
+      await until(() => notices.length === 2, 'the channel reports Redis back');
+      assert.match(notices[1] ?? '', /^info: Redis at 127\.0\.0\.1:\d+ answers again: the change channel carries changes/);
+      // And it does: a change published now reaches Redis.
+      await until(async () => {
+        hub.publish({ collection: 'stores', id: 'after-the-cut' });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return heard.some((m) => m.includes('after-the-cut'));
+      }, 'a change reaches Redis again');
+      assert.equal(notices.length, 2);
+      assert.deepEqual(errors, []);
+    } finally {
+      proxy.restore();
+      await channel.close();
+      listener.quit();
     }
   });
 

@@ -11,6 +11,8 @@ export interface FaultProxy {
   stall(): void;
   /** Carries bytes again: stalled connections resume, new ones go through. */
   restore(): void;
+  /** Connections accepted so far, refused ones included (each reconnect attempt of a client is one). */
+  accepted(): number;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ interface Pair {
  */
 export async function startFaultProxy(target: { host: string; port: number }): Promise<FaultProxy> {
   let mode: FaultMode = 'pass';
+  let accepted = 0;
   const pairs = new Set<Pair>();
   const openUpstream = (pair: Pair) => {
     const upstream = connect(target.port, target.host);
@@ -36,6 +39,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     for (const chunk of pair.queued.splice(0)) upstream.write(chunk);
   };
   const server = createServer((client) => {
+    accepted++;
     if (mode === 'cut') {
       client.destroy();
       return;
@@ -89,6 +93,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
         else openUpstream(pair);
       }
     },
+    accepted: () => accepted,
     async close() {
       dropAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));

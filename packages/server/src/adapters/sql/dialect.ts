@@ -36,3 +36,14 @@ export function isStorageUnavailable(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
   return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed/i.test(message);
 }
+
+/**
+ * SQLite's lock wait (`busy_timeout`) ran out: another connection (another process on the same file)
+ * held the write lock for longer. Transient like a PostgreSQL outage, and answered the same way.
+ * SQLITE_BUSY and its extended codes (_RECOVERY, _SNAPSHOT, _TIMEOUT); not SQLITE_LOCKED, which is a
+ * conflict inside this one connection and so a bug rather than a moment to wait out.
+ */
+export function isSqliteBusy(error: unknown): boolean {
+  const code = (error as DriverError | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_'));
+}
