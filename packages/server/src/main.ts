@@ -70,6 +70,8 @@ async function main(): Promise<void> {
       sqlitePath: config.sqlitePath,
       migrate: false,
       statementTimeoutMs: config.statementTimeout,
+      poolSize: config.databasePoolSize,
+      preparedStatements: config.preparedStatements,
     });
     return { storage: opened, applied: await migrateToLatest(opened) };
   });

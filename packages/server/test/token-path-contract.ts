@@ -142,6 +142,32 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
         assert.equal((await grants.findRefreshToken(first.tokenHash))?.usedAt, null);
       });
 
+      test('rotations racing a revocation: one rotates before it, or none writes anything', async () => {
+        for (let round = 0; round < 5; round++) {
+          const grant = newGrant();
+          const first = refreshToken();
+          await grants.create(grant, first, 'user:user-1');
+          const nexts = Array.from({ length: 5 }, () => refreshToken());
+          const [revoked, ...outcomes] = await Promise.all([
+            grants.revokeGrants({ ids: [grant.id] }, { reason: 'revoked_by_admin', actor: 'admin', at: clock.now() }),
+            ...nexts.map((next) =>
+              grants.rotate({ oldId: first.id, grantId: grant.id, now: clock.now(), next, successorCipher: null, graceUntil: null }),
+            ),
+          ]);
+          assert.deepEqual(revoked, [grant.id], 'the revocation always lands');
+          const rotated = outcomes.filter((o) => o === 'rotated').length;
+          assert.ok(rotated <= 1, `at most one rotation wins (${outcomes.join()})`);
+          const presented = await grants.findRefreshToken(first.tokenHash);
+          const written = await Promise.all(nexts.map((next) => grants.findRefreshToken(next.tokenHash)));
+          assert.equal(written.filter(Boolean).length, rotated, 'a successor exists only for the rotation that won');
+          if (rotated === 0) {
+            assert.deepEqual(new Set(outcomes), new Set(['grant_inactive']), 'refused rotations saw the revoked grant');
+            assert.equal(presented?.usedAt, null, 'nothing written: the presented token is not marked used');
+          } else assert.notEqual(presented?.usedAt, null);
+          assert.notEqual(presented?.grant.revokedAt, null, 'whatever won, the grant is revoked');
+        }
+      });
+
       test("a rotation keeps the new pair on the used token and drops the parent's once its successor is used", async () => {
         const grant = newGrant();
         const first = refreshToken();
@@ -220,13 +246,54 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
           usedAt: null,
           grantId: null,
         });
-        const attempts = Array.from({ length: 10 }, () => newGrant());
-        const outcomes = await Promise.all(attempts.map((grant) => codes.redeem(hash, clock.now(), grant, null, 'user:user-1')));
+        const other = await f.store();
+        const storeIds = [store.id, other.id].sort();
+        const attempts = Array.from({ length: 10 }, () => ({ grant: newGrant({ storeIds }), refresh: refreshToken() }));
+        const outcomes = await Promise.all(
+          attempts.map(({ grant, refresh }) => codes.redeem(hash, clock.now(), grant, refresh, 'user:user-1')),
+        );
         assert.equal(outcomes.filter((o) => o === 'redeemed').length, 1);
         const winner = attempts[outcomes.indexOf('redeemed')];
-        assert.equal((await codes.find(hash))?.grantId, winner?.id);
-        const created = await Promise.all(attempts.map((grant) => grants.findGrant(grant.id)));
+        assert.ok(winner);
+        assert.equal((await codes.find(hash))?.grantId, winner.grant.id);
+        assert.notEqual((await codes.find(hash))?.usedAt, null);
+        const created = await Promise.all(attempts.map(({ grant }) => grants.findGrant(grant.id)));
         assert.equal(created.filter(Boolean).length, 1, 'the losers created no grant');
+        // The winner's grant is whole: its stores, its first refresh token, one audit entry per store.
+        assert.deepEqual(await grants.findGrant(winner.grant.id), winner.grant);
+        const issued = await grants.findRefreshToken(winner.refresh.tokenHash);
+        assert.equal(issued?.grantId, winner.grant.id);
+        assert.equal(issued?.clientId, winner.grant.clientId);
+        assert.equal(issued?.usedAt, null);
+        assert.equal(issued?.expiresAt, winner.refresh.expiresAt);
+        assert.deepEqual(issued?.grant.storeIds, storeIds);
+        assert.deepEqual((await auditActions(winner.grant.id)).sort(), storeIds.map((id) => `grant.create@${id}`).sort());
+        for (const loser of attempts.filter((a) => a !== winner)) {
+          assert.equal(await grants.findRefreshToken(loser.refresh.tokenHash), undefined, 'no refresh token for a loser');
+          assert.deepEqual(await auditActions(loser.grant.id), [], 'nothing audited for a loser');
+        }
+      });
+
+      test('a redemption without a refresh token or a store writes the grant alone, audited once', async () => {
+        const hash = randomUUID();
+        await codes.save(hash, {
+          clientId: 'client-1',
+          redirectUri: 'https://app.example/cb',
+          redirectUriSent: false,
+          codeChallenge: null,
+          scope: 'stores.view',
+          storeIds: [],
+          owner: { type: 'user', id: 'user-1' },
+          createdAt: clock.now(),
+          expiresAt: clock.now() + 60_000,
+          usedAt: null,
+          grantId: null,
+        });
+        const grant = newGrant({ storeIds: [] });
+        assert.equal(await codes.redeem(hash, clock.now(), grant, null, 'user:user-1'), 'redeemed');
+        assert.deepEqual(await grants.findGrant(grant.id), grant);
+        assert.deepEqual(await auditActions(grant.id), ['grant.create@null']);
+        assert.equal(await codes.redeem(hash, clock.now(), newGrant(), null, 'user:user-1'), 'already_used');
       });
     });
 

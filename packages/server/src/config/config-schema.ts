@@ -141,6 +141,16 @@ export const settings = {
     default: '10000',
     doc: 'PostgreSQL: milliseconds a statement or a connection attempt may take before the request is answered 503 (0 = no bound)',
   },
+  COUNTERSIGN_DATABASE_POOL_SIZE: {
+    schema: int(1, 1000),
+    default: '10',
+    doc: 'PostgreSQL: connections each process keeps in its pool',
+  },
+  COUNTERSIGN_DATABASE_PREPARED_STATEMENTS: {
+    schema: flag,
+    default: '1',
+    doc: 'PostgreSQL: named prepared statements, planned once per connection (0 behind a pooler that drops them, e.g. PgBouncer in transaction mode before 1.21)',
+  },
   COUNTERSIGN_SWEEP_INTERVAL: {
     schema: int(10, 86400),
     default: '600',

@@ -20,6 +20,22 @@ describe('loadConfig', () => {
     assert.ok(Object.isFrozen(config));
   });
 
+  test('the PostgreSQL pool: ten connections with prepared statements unless told otherwise', () => {
+    const defaults = loadConfig({}, development).config;
+    assert.equal(defaults.databasePoolSize, 10);
+    assert.equal(defaults.preparedStatements, true);
+    const set = loadConfig({ COUNTERSIGN_DATABASE_POOL_SIZE: '32', COUNTERSIGN_DATABASE_PREPARED_STATEMENTS: '0' }, development).config;
+    assert.equal(set.databasePoolSize, 32);
+    assert.equal(set.preparedStatements, false);
+    assert.throws(
+      () => loadConfig({ COUNTERSIGN_DATABASE_POOL_SIZE: '0', COUNTERSIGN_DATABASE_PREPARED_STATEMENTS: 'yes' }, development),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems.some((p) => p.startsWith('COUNTERSIGN_DATABASE_POOL_SIZE:')) &&
+        error.problems.some((p) => p.startsWith('COUNTERSIGN_DATABASE_PREPARED_STATEMENTS:')),
+    );
+  });
+
   test('every bad value is reported at once, each naming its variable', () => {
     assert.throws(
       () =>

@@ -38,6 +38,10 @@ export interface Config {
   readonly shutdownTimeout: number;
   /** COUNTERSIGN_STATEMENT_TIMEOUT: PostgreSQL statement and connection bound (milliseconds, 0 = none). */
   readonly statementTimeout: number;
+  /** COUNTERSIGN_DATABASE_POOL_SIZE: PostgreSQL connections per process. */
+  readonly databasePoolSize: number;
+  /** COUNTERSIGN_DATABASE_PREPARED_STATEMENTS: named prepared statements on PostgreSQL. */
+  readonly preparedStatements: boolean;
   /** COUNTERSIGN_SWEEP_INTERVAL (seconds). */
   readonly sweepInterval: number;
   /** COUNTERSIGN_AUDIT_RETENTION_DAYS (0 = for ever). */
@@ -179,6 +183,8 @@ export function loadConfig(
     workers: values.COUNTERSIGN_WORKERS as number,
     shutdownTimeout: values.COUNTERSIGN_SHUTDOWN_TIMEOUT as number,
     statementTimeout: values.COUNTERSIGN_STATEMENT_TIMEOUT as number,
+    databasePoolSize: values.COUNTERSIGN_DATABASE_POOL_SIZE as number,
+    preparedStatements: values.COUNTERSIGN_DATABASE_PREPARED_STATEMENTS as boolean,
     sweepInterval: values.COUNTERSIGN_SWEEP_INTERVAL as number,
     auditRetentionDays: values.COUNTERSIGN_AUDIT_RETENTION_DAYS as number,
   };

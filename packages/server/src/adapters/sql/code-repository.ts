@@ -1,12 +1,13 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter } from 'kysely';
 import type { CodeStore } from '../../core/ports/code-store';
 import type { Database } from './database-schema';
-import { insertGrant } from './grant-repository';
 import { fromIso, toIso } from './iso-time';
+import { redeemAuthorizationCode } from './redeem-authorization-code';
 
 const KEEP_EXPIRED_MS = 24 * 3600 * 1000;
 
 export function codeRepository(db: Kysely<Database>): CodeStore {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   return {
     async save(codeHash, code) {
       await db
@@ -47,19 +48,8 @@ export function codeRepository(db: Kysely<Database>): CodeStore {
       };
     },
 
-    async redeem(codeHash, now, grant, refresh, actor, apiKeyKid) {
-      return db.transaction().execute(async (trx) => {
-        // Single use (RFC 6749 §4.1.2): only one UPDATE can find the code unused.
-        const used = await trx
-          .updateTable('authorization_codes')
-          .set({ used_at: toIso(now), grant_id: grant.id })
-          .where('code_hash', '=', codeHash)
-          .where('used_at', 'is', null)
-          .executeTakeFirst();
-        if (used.numUpdatedRows !== 1n) return 'already_used' as const;
-        await insertGrant(trx, grant, refresh, actor, apiKeyKid);
-        return 'redeemed' as const;
-      });
+    redeem(codeHash, now, grant, refresh, actor, apiKeyKid) {
+      return redeemAuthorizationCode(db, { codeHash, now, grant, refresh, actor, apiKeyKid }, postgres);
     },
 
     async sweep(now) {

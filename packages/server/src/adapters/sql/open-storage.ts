@@ -33,6 +33,14 @@ export interface StorageOptions {
    * later); a request that hits one is answered 503 `temporarily_unavailable`. 0 or unset: no bound.
    */
   statementTimeoutMs?: number;
+  /** PostgreSQL: connections in the pool (default 10). */
+  poolSize?: number;
+  /**
+   * PostgreSQL: run parameterised statements as named prepared statements, parsed and planned once per
+   * connection (default true). Off for a connection pooler that does not keep them across transactions
+   * (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+   */
+  preparedStatements?: boolean;
 }
 
 const INT8_OID = 20;
@@ -40,7 +48,11 @@ const INT8_OID = 20;
 /** Opens the database named by the options, applies migrations and returns the handle. */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const storage = options.databaseUrl
-    ? await openPostgres(options.databaseUrl, options.pgSchema, options.statementTimeoutMs ?? 0)
+    ? await openPostgres(options.databaseUrl, options.pgSchema, {
+        timeoutMs: options.statementTimeoutMs ?? 0,
+        poolSize: options.poolSize ?? 10,
+        prepared: options.preparedStatements ?? true,
+      })
     : openSqlite(options.sqlitePath ?? ':memory:');
   if (options.migrate !== false) await migrateToLatest(storage);
   return storage;
@@ -64,7 +76,11 @@ function openSqlite(path: string): Storage {
   };
 }
 
-async function openPostgres(connectionString: string, schema: string | undefined, timeoutMs: number): Promise<Storage> {
+async function openPostgres(
+  connectionString: string,
+  schema: string | undefined,
+  { timeoutMs, poolSize, prepared }: { timeoutMs: number; poolSize: number; prepared: boolean },
+): Promise<Storage> {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   if (schema) {
     const admin = new pg.Client({ connectionString });
@@ -80,7 +96,7 @@ async function openPostgres(connectionString: string, schema: string | undefined
   }
   const pool = new pg.Pool({
     connectionString,
-    max: 10,
+    max: poolSize,
     ...(timeoutMs > 0 ? { statement_timeout: timeoutMs, query_timeout: timeoutMs + 1000, connectionTimeoutMillis: timeoutMs } : {}),
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
     // bigint columns (the audit log's id, counts) come back as numbers: they stay far below 2^53.
@@ -89,7 +105,7 @@ async function openPostgres(connectionString: string, schema: string | undefined
         oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool, { prepared }) }) });
   const current = (await pool.query<{ schema: string }>('select current_schema() as schema')).rows[0]?.schema;
   return {
     db,

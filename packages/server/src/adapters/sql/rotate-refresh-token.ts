@@ -1,10 +1,10 @@
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { GrantStore, RotationOutcome } from '../../core/ports/grant-store';
 import type { Database } from './database-schema';
 import { toIso } from './iso-time';
 
-/** Thrown inside the rotation's transaction when the grant is revoked or expired: rolls it back. */
-export class GrantInactive extends Error {}
+/** Thrown inside the step-by-step rotation's transaction when the grant is revoked or expired: rolls it back. */
+class GrantInactive extends Error {}
 
 type RotationInput = Parameters<GrantStore['rotate']>[0];
 
@@ -49,44 +49,46 @@ async function rotateStepByStep(trx: Transaction<Database>, rotation: RotationIn
 }
 
 /**
- * The same rotation on PostgreSQL in two statements instead of four (each statement is a round trip
- * to the server, and a refresh's time there is mostly round trips): the same steps, in the same order,
- * taking the same row locks, as data-modifying CTEs. A CTE runs once and to completion; one that
- * reads another's RETURNING runs after it, and only on its rows.
+ * The same rotation on PostgreSQL as one statement, which PostgreSQL runs as its own transaction:
+ * each statement is a round trip to the server, and a refresh's time there is mostly round trips
+ * (with begin and commit, the step-by-step rotation took six). Data-modifying CTEs: each runs once and
+ * to completion, one that reads another's rows runs after it and only on them, and nothing is written
+ * unless every step that needs it found its row, so nothing needs rolling back.
+ *
+ * The grant row is locked first (FOR UPDATE), while live: a concurrent revoke either committed before
+ * (its row is re-read, no longer live: nothing is written) or waits and revokes the grant the new tokens
+ * belong to. The revocation locks the grant row alone, so the two cannot deadlock.
  */
-async function rotateOnPostgres(trx: Transaction<Database>, rotation: RotationInput): Promise<RotationOutcome> {
-  const { oldId, grantId, now, successorCipher, graceUntil } = rotation;
+async function rotateOnPostgres(db: Kysely<Database>, rotation: RotationInput): Promise<RotationOutcome> {
+  const { oldId, grantId, now, next, successorCipher, graceUntil } = rotation;
   const at = toIso(now);
-  // RFC 9700 §4.14.2: exactly one caller may use a refresh token; the WHERE makes the race safe.
-  // Only if it won is the grant row touched, which locks it: a concurrent revoke either happened
-  // before (no rotation) or waits and revokes the grant the new tokens belong to.
-  const result = await sql<{ client_id: string; parent_id: string | null; live: boolean }>`
-    with old as (
+  const result = await sql<{ live: boolean; used: boolean }>`
+    with live as (
+      select id from grants
+       where id = ${grantId} and revoked_at is null and expires_at > ${at}
+         for update
+    ), old as (
+      -- RFC 9700 §4.14.2: exactly one caller may use a refresh token; the WHERE makes the race safe.
       update refresh_tokens
          set used_at = ${at}, successor_cipher = ${successorCipher}, grace_until = ${graceUntil === null ? null : toIso(graceUntil)}
-       where id = ${oldId} and used_at is null
+       where id = ${oldId} and used_at is null and exists (select 1 from live)
        returning client_id, parent_id
-    ), live as (
+    ), touched as (
       update grants set last_used_at = ${at}
-       where id = ${grantId} and revoked_at is null and expires_at > ${at} and exists (select 1 from old)
-       returning id
-    )
-    select old.client_id, old.parent_id, exists (select 1 from live) as live from old`.execute(trx);
-  const old = result.rows[0];
-  if (old === undefined) return 'already_used';
-  if (!old.live) throw new GrantInactive();
-  // The parent's kept pair dropped (see rotateStepByStep) and the successor inserted, in one statement.
-  const row = successorRow(rotation, old.client_id);
-  await sql`
-    with cleared as (
+       where id = ${grantId} and exists (select 1 from old)
+    ), cleared as (
+      -- See rotateStepByStep: the parent's kept pair is dropped once its successor is used.
       update refresh_tokens set successor_cipher = null, grace_until = null
-       where id = ${old.parent_id} and successor_cipher is not null
+       where id = (select parent_id from old) and successor_cipher is not null
+    ), successor as (
+      insert into refresh_tokens (id, grant_id, client_id, token_hash, parent_id, issued_at, expires_at, used_at, successor_cipher, grace_until)
+      select ${next.id}, ${grantId}, old.client_id, ${next.tokenHash}, ${oldId}, ${toIso(next.issuedAt)}, ${toIso(next.expiresAt)}, null, null, null
+        from old
     )
-    insert into refresh_tokens (id, grant_id, client_id, token_hash, parent_id, issued_at, expires_at, used_at, successor_cipher, grace_until)
-    values (${row.id}, ${row.grant_id}, ${row.client_id}, ${row.token_hash}, ${row.parent_id}, ${row.issued_at}, ${row.expires_at}, null, null, null)`.execute(
-    trx,
-  );
-  return 'rotated';
+    select exists (select 1 from live) as live, exists (select 1 from old) as used`.execute(db);
+  const { live, used } = result.rows[0] ?? { live: false, used: false };
+  if (!live) return 'grant_inactive';
+  return used ? 'rotated' : 'already_used';
 }
 
 /** The refresh token issued in exchange for `oldId`. */
@@ -106,10 +108,16 @@ function successorRow({ oldId, grantId, next }: RotationInput, clientId: string)
 }
 
 /**
- * RFC 9700 §4.14.2 refresh-token rotation inside the caller's transaction: the presented token used
- * (exactly once), its grant touched (locked) while live, the parent's kept pair dropped, the successor
- * inserted. PostgreSQL in two statements, SQLite one statement per step.
+ * RFC 9700 §4.14.2 refresh-token rotation, all or nothing: the presented token used (exactly once)
+ * while its grant is live (and locked), the grant touched, the parent's kept pair dropped, the
+ * successor inserted. PostgreSQL in one statement, SQLite in a transaction of one statement per step.
  */
-export function rotateRefreshToken(trx: Transaction<Database>, rotation: RotationInput, postgres: boolean): Promise<RotationOutcome> {
-  return postgres ? rotateOnPostgres(trx, rotation) : rotateStepByStep(trx, rotation);
+export async function rotateRefreshToken(db: Kysely<Database>, rotation: RotationInput, postgres: boolean): Promise<RotationOutcome> {
+  if (postgres) return rotateOnPostgres(db, rotation);
+  try {
+    return await db.transaction().execute((trx) => rotateStepByStep(trx, rotation));
+  } catch (error) {
+    if (error instanceof GrantInactive) return 'grant_inactive';
+    throw error;
+  }
 }

@@ -36,13 +36,15 @@ export async function authorizationCodeGrant(
     if (error instanceof CodeRedemptionError) throw new InvalidGrantError(`The authorization code is invalid: ${error.message}`);
     throw error;
   }
-  const { grant, stores, refreshToken } = redeemed;
+  const { grant, stores, refreshToken, context } = redeemed;
   const owner = grant.owner!;
   const parsed = parseScope(grant.scope);
+  // A store credential's scope is resolved against the context the redemption read to check the
+  // person's entitlement (SPEC §2), at the same moment: read once, not twice.
   const resolved: ResolvedScope =
     client.kind === 'app'
       ? { permissions: parsed.permissions, scope: grant.scope, market: undefined }
-      : await resolveScope(parsed, await ownerScopeContext(client, owner, services.people), services.markets);
+      : await resolveScope(parsed, context ?? (await ownerScopeContext(client, owner, services.people)), services.markets);
   const response = ownerAccessToken(client, owner, resolved, grant.id, services, client.kind === 'app' ? { stores } : {});
   return refreshToken === undefined ? response : { ...response, refresh_token: refreshToken };
 }

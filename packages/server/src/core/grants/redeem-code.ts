@@ -4,6 +4,7 @@ import type { OAuthClient } from '../model/client';
 import type { Grant } from '../model/grant';
 import type { StoreSummary } from '../model/store-summary';
 import { ownerScopeContext } from '../people/owner-scope-context';
+import type { ScopeContext } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
 import { mayRefresh, newGrant, newRefreshToken } from './issue-owner-tokens';
 import { revokeGrant } from './revoke-grant';
@@ -26,6 +27,8 @@ export interface Redeemed {
   readonly grant: Grant;
   readonly stores: readonly StoreSummary[];
   readonly refreshToken: string | undefined;
+  /** A store credential's: the person's scope context as read for the entitlement check. */
+  readonly context: ScopeContext | undefined;
 }
 
 /** What redeeming a code touches. */
@@ -67,13 +70,14 @@ export async function redeemCode(
   if (stored.expiresAt <= now) throw new CodeRedemptionError('expired', 'The code has expired');
 
   let stores: readonly StoreSummary[];
+  let context: ScopeContext | undefined;
   if (client.kind === 'app') {
     const managed = await services.stores.storesManagedBy(stored.owner.id);
     stores = managed.filter((s) => stored.storeIds.includes(s.id));
     if (stores.length === 0) throw new CodeRedemptionError('invalid', 'The user no longer manages any of the chosen stores');
   } else {
     try {
-      await ownerScopeContext(client, stored.owner, services.people);
+      context = await ownerScopeContext(client, stored.owner, services.people);
     } catch {
       throw new CodeRedemptionError('invalid', 'The person who authorized is no longer entitled');
     }
@@ -93,7 +97,7 @@ export async function redeemCode(
   // The person who consented authorized the grant (SPEC §5 audit log).
   const outcome = await services.codes.redeem(codeHash, now, grant, refresh?.record ?? null, personActor(stored.owner), apiKeyKid);
   if (outcome === 'already_used') return replayed((await services.codes.find(codeHash))?.grantId ?? null, client.clientId, services, now);
-  return { grant, stores, refreshToken: refresh?.value };
+  return { grant, stores, refreshToken: refresh?.value, context };
 }
 
 async function replayed(grantId: string | null, clientId: string, services: RedeemCodeDeps, now: number): Promise<never> {
