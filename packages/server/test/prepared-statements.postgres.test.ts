@@ -51,7 +51,9 @@ describe('PostgreSQL prepared statements', async () => {
     assert.equal(await preparedCount(storage), 0);
   });
 
-  test('a table that changed shape fails its prepared statement once; the next query runs on a fresh connection', { skip: !run }, async () => {
+  test('a table that changed shape fails its prepared statement once; the next query runs on a fresh connection', {
+    skip: !run,
+  }, async () => {
     const storage = await open(true);
     await readStores(storage, 'no-such-store');
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
