@@ -13,38 +13,37 @@ type RotationInput = Parameters<GrantStore['rotate']>[0];
  * a function call, not a round trip). Throws GrantInactive, which rolls the transaction back.
  */
 async function rotateStepByStep(trx: Transaction<Database>, rotation: RotationInput): Promise<RotationOutcome> {
-  const { oldId, grantId, now, successorCipher, graceUntil } = rotation;
+  const { oldId, grantId, now, next, successorCipher, graceUntil } = rotation;
+  const at = toIso(now);
+  // Raw SQL: Kysely builds and compiles a query anew on every call, which here cost more than SQLite
+  // took to run the four statements.
   // RFC 9700 §4.14.2: exactly one caller may use a refresh token; the WHERE makes the race safe.
-  const old = await trx
-    .updateTable('refresh_tokens')
-    .set({ used_at: toIso(now), successor_cipher: successorCipher, grace_until: graceUntil === null ? null : toIso(graceUntil) })
-    .where('id', '=', oldId)
-    .where('used_at', 'is', null)
-    .returning(['client_id', 'parent_id'])
-    .executeTakeFirst();
+  const old = (
+    await sql<{ client_id: string; parent_id: string | null }>`
+      update refresh_tokens set used_at = ${at}, successor_cipher = ${successorCipher}, grace_until = ${graceUntil === null ? null : toIso(graceUntil)}
+       where id = ${oldId} and used_at is null
+       returning client_id, parent_id`.execute(trx)
+  ).rows[0];
   if (old === undefined) return 'already_used';
   // Locks the grant row: a concurrent revoke either happened before (no rotation) or waits and
   // revokes the grant the new tokens belong to.
-  const live = await trx
-    .updateTable('grants')
-    .set({ last_used_at: toIso(now) })
-    .where('id', '=', grantId)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', toIso(now))
-    .executeTakeFirst();
-  if (live.numUpdatedRows !== 1n) throw new GrantInactive();
+  const live = await sql`
+    update grants set last_used_at = ${at}
+     where id = ${grantId} and revoked_at is null and expires_at > ${at}`.execute(trx);
+  if (live.numAffectedRows !== 1n) throw new GrantInactive();
   // A predecessor's kept pair is no use once its successor has itself been used. Only the parent can
   // hold one: every older token's was dropped when its own successor was used. By id, so that the
   // cost does not grow with the chain (a grant refreshed hourly for 90 days has two thousand tokens).
   if (old.parent_id !== null) {
-    await trx
-      .updateTable('refresh_tokens')
-      .set({ successor_cipher: null, grace_until: null })
-      .where('id', '=', old.parent_id)
-      .where('successor_cipher', 'is not', null)
-      .execute();
+    await sql`
+      update refresh_tokens set successor_cipher = null, grace_until = null
+       where id = ${old.parent_id} and successor_cipher is not null`.execute(trx);
   }
-  await trx.insertInto('refresh_tokens').values(successorRow(rotation, old.client_id)).execute();
+  await sql`
+    insert into refresh_tokens (id, grant_id, client_id, token_hash, parent_id, issued_at, expires_at, used_at, successor_cipher, grace_until)
+    values (${next.id}, ${grantId}, ${old.client_id}, ${next.tokenHash}, ${oldId}, ${toIso(next.issuedAt)}, ${toIso(next.expiresAt)}, null, null, null)`.execute(
+    trx,
+  );
   return 'rotated';
 }
 
@@ -89,22 +88,6 @@ async function rotateOnPostgres(db: Kysely<Database>, rotation: RotationInput): 
   const { live, used } = result.rows[0] ?? { live: false, used: false };
   if (!live) return 'grant_inactive';
   return used ? 'rotated' : 'already_used';
-}
-
-/** The refresh token issued in exchange for `oldId`. */
-function successorRow({ oldId, grantId, next }: RotationInput, clientId: string) {
-  return {
-    id: next.id,
-    grant_id: grantId,
-    client_id: clientId,
-    token_hash: next.tokenHash,
-    parent_id: oldId,
-    issued_at: toIso(next.issuedAt),
-    expires_at: toIso(next.expiresAt),
-    used_at: null,
-    successor_cipher: null,
-    grace_until: null,
-  };
 }
 
 /**
