@@ -6,21 +6,21 @@ import type { AuditEntryRow, Database } from './database-schema';
 /** Appends audit entries inside the caller's transaction, so that they commit or vanish with their cause. */
 export async function insertAuditEntries(trx: Kysely<Database> | Transaction<Database>, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await trx
-    .insertInto('audit_entries')
-    .values(
-      entries.map((entry) => ({
-        store_id: entry.storeId,
-        mode: entry.mode ?? null,
-        actor: entry.actor,
-        action: entry.action,
-        target_type: entry.targetType,
-        target_id: entry.targetId,
-        details: JSON.stringify(entry.details),
-        at: entry.at,
-      })),
-    )
-    .execute();
+  await trx.insertInto('audit_entries').values(entries.map(auditEntryRow)).execute();
+}
+
+/** An audit entry as the row it is stored as (the id is the database's). */
+export function auditEntryRow(entry: AuditEntry) {
+  return {
+    store_id: entry.storeId,
+    mode: entry.mode ?? null,
+    actor: entry.actor,
+    action: entry.action,
+    target_type: entry.targetType,
+    target_id: entry.targetId,
+    details: JSON.stringify(entry.details),
+    at: entry.at,
+  };
 }
 
 type AuditSelect = SelectQueryBuilder<Database, 'audit_entries', Selectable<AuditEntryRow>>;

@@ -3,6 +3,7 @@ import type { AuditActor } from '../../core/model/audit-actor';
 import type { Grant } from '../../core/model/grant';
 import type { RedemptionOutcome } from '../../core/ports/code-store';
 import type { NewRefreshToken } from '../../core/ports/grant-store';
+import { auditEntryRow } from './audit-log';
 import type { Database } from './database-schema';
 import { grantCreationAuditEntries, insertGrant } from './grant-repository';
 import { toIso } from './iso-time';
@@ -54,16 +55,7 @@ async function redeemOnPostgres(
   db: Kysely<Database>,
   { codeHash, now, grant, refresh, actor, apiKeyKid }: Redemption,
 ): Promise<RedemptionOutcome> {
-  const audit = grantCreationAuditEntries(grant, actor).map((entry) => ({
-    store_id: entry.storeId,
-    mode: entry.mode ?? null,
-    actor: entry.actor,
-    action: entry.action,
-    target_type: entry.targetType,
-    target_id: entry.targetId,
-    details: JSON.stringify(entry.details),
-    at: entry.at,
-  }));
+  const audit = grantCreationAuditEntries(grant, actor).map(auditEntryRow);
   const refreshInsert = refresh
     ? sql`, refreshed as (
         insert into refresh_tokens (id, grant_id, client_id, token_hash, parent_id, issued_at, expires_at, used_at, successor_cipher, grace_until)
