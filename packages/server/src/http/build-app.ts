@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { NotFoundError } from '../core/errors/record-errors';
 import { type ReferenceApiRoutesOptions, referenceApiRoutes } from '../reference-api/reference-api-routes';
 import { asyncStdout, registerAccessLog } from './access-log';
@@ -82,8 +82,8 @@ export async function buildApp(options: AppOptions, build: BuildAppOptions = {})
             serializers: { req: requestSerializer },
             stream: build.logger?.stream ?? asyncStdout(),
           },
-    // One access line per request instead of two (access-log.ts).
-    disableRequestLogging: true,
+    // One access line per request instead of two (access-log.ts): Fastify's own are off.
+    logController: new LogController({ disableRequestLogging: true }),
     // A well-formed X-Request-Id from a proxy is kept so logs line up across hops; anything else is replaced.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
