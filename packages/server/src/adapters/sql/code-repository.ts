@@ -1,13 +1,14 @@
-import { type Kysely, PostgresAdapter } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CodeStore } from '../../core/ports/code-store';
 import type { Database } from './database-schema';
+import { isPostgres } from './dialect';
 import { fromIso, toIso } from './iso-time';
 import { redeemAuthorizationCode } from './redeem-authorization-code';
 
 const KEEP_EXPIRED_MS = 24 * 3600 * 1000;
 
 export function codeRepository(db: Kysely<Database>): CodeStore {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   return {
     async save(codeHash, code) {
       await db

@@ -1,8 +1,15 @@
+import { type Kysely, PostgresAdapter } from 'kysely';
+import type { Database } from './database-schema';
 /**
  * The two databases Countersign runs on. Dialect branches are kept few and named; every one of them
  * lives in adapters/sql/ and switches on this type.
  */
 export type Dialect = 'sqlite' | 'postgres';
+
+/** Whether this handle speaks to PostgreSQL (a repository's dialect branch asks here). */
+export function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
 
 interface DriverError {
   code?: unknown;

@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AuditActor } from '../../core/model/audit-actor';
 import type { AuditEntry } from '../../core/model/audit-entry';
 import type { Grant } from '../../core/model/grant';
@@ -7,6 +7,8 @@ import type { Mode } from '../../core/model/mode';
 import type { GrantStore, NewRefreshToken } from '../../core/ports/grant-store';
 import { insertAuditEntries } from './audit-log';
 import type { Database, GrantRow, RefreshTokenRow } from './database-schema';
+import { isPostgres } from './dialect';
+import { grantRow, grantStoreRows, refreshTokenRow } from './grant-rows';
 import { fromIso, toIso } from './iso-time';
 import { rotateRefreshToken } from './rotate-refresh-token';
 
@@ -112,48 +114,13 @@ export async function insertGrant(
   actor: AuditActor,
   apiKeyKid?: string,
 ): Promise<void> {
-  await trx
-    .insertInto('grants')
-    .values({
-      id: grant.id,
-      client_id: grant.clientId,
-      client_record_id: grant.clientRecordId,
-      client_kind: grant.clientKind,
-      mode: grant.mode,
-      owner_type: grant.owner?.type ?? null,
-      owner_id: grant.owner?.id ?? null,
-      scope: grant.scope,
-      created_at: toIso(grant.createdAt),
-      expires_at: toIso(grant.expiresAt),
-      last_used_at: null,
-      revoked_at: null,
-      revoked_reason: null,
-      api_key_kid: apiKeyKid ?? null,
-    })
-    .execute();
-  if (grant.storeIds.length > 0) {
-    await trx
-      .insertInto('grant_stores')
-      .values(grant.storeIds.map((storeId) => ({ grant_id: grant.id, store_id: storeId })))
-      .execute();
-  }
-  if (refresh) {
+  await trx.insertInto('grants').values(grantRow(grant, apiKeyKid)).execute();
+  if (grant.storeIds.length > 0) await trx.insertInto('grant_stores').values(grantStoreRows(grant)).execute();
+  if (refresh)
     await trx
       .insertInto('refresh_tokens')
-      .values({
-        id: refresh.id,
-        grant_id: grant.id,
-        client_id: grant.clientId,
-        token_hash: refresh.tokenHash,
-        parent_id: null,
-        issued_at: toIso(refresh.issuedAt),
-        expires_at: toIso(refresh.expiresAt),
-        used_at: null,
-        successor_cipher: null,
-        grace_until: null,
-      })
+      .values(refreshTokenRow(refresh, grant.id, grant.clientId, null))
       .execute();
-  }
   // SPEC §5: every authorization is audited, in the transaction that creates it.
   await insertAuditEntries(trx, grantCreationAuditEntries(grant, actor));
 }
@@ -175,7 +142,7 @@ type TokenWithGrantRow = RefreshTokenRow & {
 } & { [K in Exclude<keyof GrantRow, 'id'> as `g_${K}`]: GrantRow[K] };
 
 export function grantRepository(db: Kysely<Database>): GrantStore {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   const storeIdsOf = async (grantId: string) => (await storesOfGrants(db, [grantId])).get(grantId) ?? [];
 
   return {
@@ -258,7 +225,7 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
            where rt.token_hash = ${tokenHash}`.execute(db)
       ).rows[0];
       if (!row) return undefined;
-      const grantRow: GrantRow = {
+      const grantColumns: GrantRow = {
         id: row.grant_id,
         client_id: row.g_client_id,
         client_record_id: row.g_client_record_id,
@@ -284,7 +251,7 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
         successorCipher: row.successor_cipher,
         graceUntil: row.grace_until === null ? null : fromIso(row.grace_until),
         successorUnused: row.successor_id !== null && row.successor_used_at === null,
-        grant: toGrant(grantRow, typeof row.store_ids === 'string' ? (JSON.parse(row.store_ids) as string[]) : row.store_ids),
+        grant: toGrant(grantColumns, typeof row.store_ids === 'string' ? (JSON.parse(row.store_ids) as string[]) : row.store_ids),
       };
     },
 

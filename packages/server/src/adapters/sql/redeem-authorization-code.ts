@@ -6,6 +6,7 @@ import type { NewRefreshToken } from '../../core/ports/grant-store';
 import { auditEntryRow } from './audit-log';
 import type { Database } from './database-schema';
 import { grantCreationAuditEntries, insertGrant } from './grant-repository';
+import { grantRow, grantStoreRows, refreshTokenRow } from './grant-rows';
 import { toIso } from './iso-time';
 
 export interface Redemption {
@@ -49,39 +50,31 @@ function redeemStepByStep(
  * The same on PostgreSQL as one statement, which PostgreSQL runs as its own transaction (a statement
  * is a round trip, and the transaction took seven): data-modifying CTEs, each inserting only when the
  * code's single-use UPDATE found it unused; the references between the new rows are checked at the
- * statement's end. The rows are the ones `insertGrant` writes, column for column.
+ * statement's end. The rows are `insertGrant`'s own (the same row builders), handed over as JSON and
+ * expanded into each table's row type, so the columns are not listed twice.
  */
 async function redeemOnPostgres(
   db: Kysely<Database>,
   { codeHash, now, grant, refresh, actor, apiKeyKid }: Redemption,
 ): Promise<RedemptionOutcome> {
-  const audit = grantCreationAuditEntries(grant, actor).map(auditEntryRow);
-  const refreshInsert = refresh
-    ? sql`, refreshed as (
-        insert into refresh_tokens (id, grant_id, client_id, token_hash, parent_id, issued_at, expires_at, used_at, successor_cipher, grace_until)
-        select ${refresh.id}, g.id, ${grant.clientId}, ${refresh.tokenHash}, null, ${toIso(refresh.issuedAt)}, ${toIso(refresh.expiresAt)}, null, null, null
-          from g
-      )`
-    : sql``;
+  const json = (value: unknown) => JSON.stringify(value);
+  const refreshRows = refresh ? [refreshTokenRow(refresh, grant.id, grant.clientId, null)] : [];
   const result = await sql<{ redeemed: boolean }>`
     with used as (
       update authorization_codes set used_at = ${toIso(now)}, grant_id = ${grant.id}
        where code_hash = ${codeHash} and used_at is null
        returning code_hash
     ), g as (
-      insert into grants (id, client_id, client_record_id, client_kind, mode, owner_type, owner_id, scope, created_at, expires_at, last_used_at, revoked_at, revoked_reason, api_key_kid)
-      select ${grant.id}, ${grant.clientId}, ${grant.clientRecordId}, ${grant.clientKind}, ${grant.mode}, ${grant.owner?.type ?? null}, ${grant.owner?.id ?? null},
-             ${grant.scope}, ${toIso(grant.createdAt)}, ${toIso(grant.expiresAt)}, null, null, null, ${apiKeyKid ?? null}
-        from used
+      insert into grants select r.* from used, jsonb_populate_record(null::grants, ${json(grantRow(grant, apiKeyKid))}::jsonb) r
       returning id
     ), linked as (
-      insert into grant_stores (grant_id, store_id)
-      select g.id, s.store_id from g cross join unnest(${[...grant.storeIds]}::text[]) as s(store_id)
-    )${refreshInsert}, audited as (
+      insert into grant_stores select r.* from g, jsonb_populate_recordset(null::grant_stores, ${json(grantStoreRows(grant))}::jsonb) r
+    ), refreshed as (
+      insert into refresh_tokens select r.* from g, jsonb_populate_recordset(null::refresh_tokens, ${json(refreshRows)}::jsonb) r
+    ), audited as (
       insert into audit_entries (store_id, mode, actor, action, target_type, target_id, details, at)
-      select e.store_id, e.mode, e.actor, e.action, e.target_type, e.target_id, e.details, e.at
-        from g cross join json_to_recordset(${JSON.stringify(audit)}::json)
-          as e(store_id text, mode text, actor text, action text, target_type text, target_id text, details text, at text)
+      select r.store_id, r.mode, r.actor, r.action, r.target_type, r.target_id, r.details, r.at
+        from g, jsonb_populate_recordset(null::audit_entries, ${json(grantCreationAuditEntries(grant, actor).map(auditEntryRow))}::jsonb) r
     )
     select exists (select 1 from used) as redeemed`.execute(db);
   return result.rows[0]?.redeemed ? 'redeemed' : 'already_used';

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { GrantStore, RotationOutcome } from '../../core/ports/grant-store';
 import type { Database } from './database-schema';
+import { refreshTokenRow } from './grant-rows';
 import { toIso } from './iso-time';
 
 /** Thrown inside the step-by-step rotation's transaction when the grant is revoked or expired: rolls it back. */
@@ -15,8 +16,8 @@ type RotationInput = Parameters<GrantStore['rotate']>[0];
 async function rotateStepByStep(trx: Transaction<Database>, rotation: RotationInput): Promise<RotationOutcome> {
   const { oldId, grantId, now, next, successorCipher, graceUntil } = rotation;
   const at = toIso(now);
-  // Raw SQL: Kysely builds and compiles a query anew on every call, which here cost more than SQLite
-  // took to run the four statements.
+  // The updates as raw SQL: Kysely builds and compiles a query anew on every call, which here cost
+  // more than SQLite took to run them.
   // RFC 9700 §4.14.2: exactly one caller may use a refresh token; the WHERE makes the race safe.
   const old = (
     await sql<{ client_id: string; parent_id: string | null }>`
@@ -39,11 +40,10 @@ async function rotateStepByStep(trx: Transaction<Database>, rotation: RotationIn
       update refresh_tokens set successor_cipher = null, grace_until = null
        where id = ${old.parent_id} and successor_cipher is not null`.execute(trx);
   }
-  await sql`
-    insert into refresh_tokens (id, grant_id, client_id, token_hash, parent_id, issued_at, expires_at, used_at, successor_cipher, grace_until)
-    values (${next.id}, ${grantId}, ${old.client_id}, ${next.tokenHash}, ${oldId}, ${toIso(next.issuedAt)}, ${toIso(next.expiresAt)}, null, null, null)`.execute(
-    trx,
-  );
+  await trx
+    .insertInto('refresh_tokens')
+    .values(refreshTokenRow(next, grantId, old.client_id, oldId))
+    .execute();
   return 'rotated';
 }
 

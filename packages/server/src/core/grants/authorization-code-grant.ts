@@ -1,6 +1,5 @@
 import { InvalidGrantError, InvalidRequestError } from '../errors/oauth-errors';
 import type { OAuthClient } from '../model/client';
-import { ownerScopeContext } from '../people/owner-scope-context';
 import { parseScope } from '../scopes/parse-scope';
 import { type ResolvedScope, resolveScope } from '../scopes/resolve-scope';
 import type { GrantServices } from './grant-services';
@@ -41,10 +40,10 @@ export async function authorizationCodeGrant(
   const parsed = parseScope(grant.scope);
   // A store credential's scope is resolved against the context the redemption read to check the
   // person's entitlement (SPEC §2), at the same moment: read once, not twice.
-  const resolved: ResolvedScope =
-    client.kind === 'app'
-      ? { permissions: parsed.permissions, scope: grant.scope, market: undefined }
-      : await resolveScope(parsed, context ?? (await ownerScopeContext(client, owner, services.people)), services.markets);
+  let resolved: ResolvedScope;
+  if (client.kind === 'app') resolved = { permissions: parsed.permissions, scope: grant.scope, market: undefined };
+  else if (context === undefined) throw new Error("a store credential's redemption reads the person's scope context");
+  else resolved = await resolveScope(parsed, context, services.markets);
   const response = ownerAccessToken(client, owner, resolved, grant.id, services, client.kind === 'app' ? { stores } : {});
   return refreshToken === undefined ? response : { ...response, refresh_token: refreshToken };
 }
