@@ -231,21 +231,26 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
     });
 
     describe('authorization codes', () => {
-      test('ten concurrent redemptions of one code: one grant, nine already used', async () => {
+      /** A fresh, unused code for client-1 and user-1; returns its hash. */
+      const savedCode = async (code: { redirectUriSent: boolean; storeIds: string[] }) => {
         const hash = randomUUID();
         await codes.save(hash, {
           clientId: 'client-1',
           redirectUri: 'https://app.example/cb',
-          redirectUriSent: true,
           codeChallenge: null,
           scope: 'stores.view',
-          storeIds: [store.id],
           owner: { type: 'user', id: 'user-1' },
           createdAt: clock.now(),
           expiresAt: clock.now() + 60_000,
           usedAt: null,
           grantId: null,
+          ...code,
         });
+        return hash;
+      };
+
+      test('ten concurrent redemptions of one code: one grant, nine already used', async () => {
+        const hash = await savedCode({ redirectUriSent: true, storeIds: [store.id] });
         const other = await f.store();
         const storeIds = [store.id, other.id].sort();
         const attempts = Array.from({ length: 10 }, () => ({ grant: newGrant({ storeIds }), refresh: refreshToken() }));
@@ -275,20 +280,7 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
       });
 
       test('a redemption without a refresh token or a store writes the grant alone, audited once', async () => {
-        const hash = randomUUID();
-        await codes.save(hash, {
-          clientId: 'client-1',
-          redirectUri: 'https://app.example/cb',
-          redirectUriSent: false,
-          codeChallenge: null,
-          scope: 'stores.view',
-          storeIds: [],
-          owner: { type: 'user', id: 'user-1' },
-          createdAt: clock.now(),
-          expiresAt: clock.now() + 60_000,
-          usedAt: null,
-          grantId: null,
-        });
+        const hash = await savedCode({ redirectUriSent: false, storeIds: [] });
         const grant = newGrant({ storeIds: [] });
         assert.equal(await codes.redeem(hash, clock.now(), grant, null, 'user:user-1'), 'redeemed');
         assert.deepEqual(await grants.findGrant(grant.id), grant);
