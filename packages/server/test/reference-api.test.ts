@@ -63,8 +63,8 @@ describe('reference commerce API (SPEC §6)', () => {
   const integrationToken = async (client = integration, scope?: string) =>
     (await accessToken({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret, scope })).access_token;
   /** A token as the token endpoint would sign it, for kinds whose grants need a browser (webapp staff, apps). */
-  const issued = (subject: Omit<AccessTokenSubject, 'issuer'>, lifetime = 7200) =>
-    t.deps.grants.accessTokens.issue({ issuer: t.deps.config.issuer, ...subject }, lifetime).token;
+  const issued = async (subject: Omit<AccessTokenSubject, 'issuer'>, lifetime = 7200) =>
+    (await t.deps.grants.accessTokens.issue({ issuer: t.deps.config.issuer, ...subject }, lifetime)).token;
 
   before(async () => {
     t = await startTestApp();
@@ -208,7 +208,7 @@ describe('reference commerce API (SPEC §6)', () => {
       const staff = await w.f.user('staff@shop.invalid');
       // A real client: tokens of a client that does not exist are dead (SPEC §1 liveness).
       const webapp = await w.f.credential(w.store.id, 'test', 'webapp', { redirectUris: ['https://app.example/cb'] });
-      const token = issued({
+      const token = await issued({
         client: { id: webapp.id, clientId: webapp.clientId, kind: 'webapp', confidential: true },
         mode: 'test',
         scope: 'stores.view stores.products.view',
@@ -224,7 +224,7 @@ describe('reference commerce API (SPEC §6)', () => {
       await addSku(otherStore.id, 'live', 'live-elsewhere');
       await addSku(third.id, 'live', 'live-third');
       const app = await w.f.app((await w.f.user('developer@shop.invalid')).id);
-      const token = issued({
+      const token = await issued({
         client: { id: app.id, clientId: app.clientId, kind: 'app', confidential: true },
         mode: 'live',
         scope: 'stores.view stores.products.view',
@@ -293,7 +293,7 @@ describe('reference commerce API (SPEC §6)', () => {
     });
 
     test('an expired token', async () => {
-      const token = issued(
+      const token = await issued(
         {
           client: { id: integration.id, clientId: integration.clientId, kind: 'integration', confidential: true },
           mode: 'test',

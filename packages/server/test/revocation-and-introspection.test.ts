@@ -150,17 +150,19 @@ describe('POST /oauth/revoke (RFC 7009) and POST /oauth/introspect (RFC 7662)', 
       'test',
     );
     const client = (await t.deps.grants.clients.findByClientId(webapp.clientId))!;
-    const access = t.deps.grants.accessTokens.issue(
-      {
-        issuer: t.deps.config.issuer,
-        client,
-        mode: 'test',
-        scope: 'stores.view',
-        store: client.store!,
-        owner: { type: 'user', id: staff.id },
-        grantId: 'g-introspect',
-      },
-      7200,
+    const access = (
+      await t.deps.grants.accessTokens.issue(
+        {
+          issuer: t.deps.config.issuer,
+          client,
+          mode: 'test',
+          scope: 'stores.view',
+          store: client.store!,
+          owner: { type: 'user', id: staff.id },
+          grantId: 'g-introspect',
+        },
+        7200,
+      )
     ).token;
     assert.equal((await introspectAs(webapp, access)).json().active, true);
     const active = (await introspectAs(webapp, value)).json();

@@ -62,17 +62,19 @@ export async function exchangeAppCode(request: AppExchangeRequest, services: App
 
     const { grant, stores } = redeemed;
     if (grant.owner?.type !== 'user') throw new Error('an app grant acts for a user');
-    const apiKey = services.apiKeys.issue(
-      {
-        issuer: services.issuer,
-        client: { id: app.id, clientId: app.clientId, kind: app.kind, confidential: app.confidential },
-        mode: app.mode,
-        scope: grant.scope,
-        stores,
-        owner: { type: 'user', id: grant.owner.id },
-        grantId: grant.id,
-      },
-      key,
+    const apiKey = (
+      await services.apiKeys.issue(
+        {
+          issuer: services.issuer,
+          client: { id: app.id, clientId: app.clientId, kind: app.kind, confidential: app.confidential },
+          mode: app.mode,
+          scope: grant.scope,
+          stores,
+          owner: { type: 'user', id: grant.owner.id },
+          grantId: grant.id,
+        },
+        key,
+      )
     ).token;
     await attempt.succeeded();
     return apiKey;

@@ -44,6 +44,6 @@ export async function authorizationCodeGrant(
   if (client.kind === 'app') resolved = { permissions: parsed.permissions, scope: grant.scope, market: undefined };
   else if (context === undefined) throw new Error("a store credential's redemption reads the person's scope context");
   else resolved = await resolveScope(parsed, context, services.markets);
-  const response = ownerAccessToken(client, owner, resolved, grant.id, services, client.kind === 'app' ? { stores } : {});
+  const response = await ownerAccessToken(client, owner, resolved, grant.id, services, client.kind === 'app' ? { stores } : {});
   return refreshToken === undefined ? response : { ...response, refresh_token: refreshToken };
 }

@@ -31,7 +31,7 @@ export async function clientCredentialsGrant(
     },
     services.markets,
   );
-  const issued = services.accessTokens.issue(
+  const issued = await services.accessTokens.issue(
     { issuer: services.issuer, client, mode: client.mode, scope: resolved.scope, store, market: resolved.market },
     accessTokenLifetime(client.kind, client.expiresIn),
   );

@@ -60,16 +60,16 @@ export function newGrant(
 export const mayRefresh = (client: OAuthClient): boolean => grantKinds.refresh_token.includes(client.kind);
 
 /** The access token for a person, under `grant`, as the token endpoint answers it. */
-export function ownerAccessToken(
+export async function ownerAccessToken(
   client: OAuthClient,
   owner: Owner,
   resolved: ResolvedScope,
   grantId: string | undefined,
   services: Pick<GrantServices, 'issuer' | 'accessTokens'>,
   extra: { customClaim?: Record<string, unknown>; stores?: readonly { id: string; slug: string }[] } = {},
-): TokenResponse {
+): Promise<TokenResponse> {
   const store = client.store ?? undefined;
-  const issued = services.accessTokens.issue(
+  const issued = await services.accessTokens.issue(
     {
       issuer: services.issuer,
       client,
@@ -108,7 +108,7 @@ export async function issueOwnerTokens(
   const now = services.clock.now();
   const grant = newGrant(client, owner, client.store ? [client.store.id] : [], resolved.scope, services, now);
   const refresh = newRefreshToken(services, now, grant.expiresAt);
-  const response = ownerAccessToken(client, owner, resolved, grant.id, services, extra);
+  const response = await ownerAccessToken(client, owner, resolved, grant.id, services, extra);
   await services.grants.create(grant, refresh.record, actor);
   return { ...response, refresh_token: refresh.value };
 }

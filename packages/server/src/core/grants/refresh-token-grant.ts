@@ -48,7 +48,7 @@ export async function refreshTokenGrant(client: OAuthClient, params: TokenParams
 
   const next = newRefreshToken(services, now, grant.expiresAt);
   const response: TokenResponse = {
-    ...ownerAccessToken(client, owner, resolved, grant.id, services, stores ? { stores } : {}),
+    ...(await ownerAccessToken(client, owner, resolved, grant.id, services, stores ? { stores } : {})),
     refresh_token: next.value,
   };
   const grace = services.refreshGraceSeconds;

@@ -1,15 +1,22 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { halfThreadPool, threadPoolShare } from './thread-pool-share';
 
 // OWASP's scrypt parameters (N=2^17, r=8, p=1) need 128 MiB per hash; this is their lower-memory
 // equivalent row (N=2^15, r=8, p=3). Stored with the hash so they can be raised later.
 const PARAMS = { N: 2 ** 15, r: 8, p: 3 } as const;
 const KEY_LENGTH = 32;
 
+// scrypt runs on libuv's thread pool, beside the token signatures: it may take half of it, no more.
+const share = threadPoolShare(halfThreadPool());
+
 function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...params, maxmem: 64 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
+  return share(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...params, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+          err ? reject(err) : resolve(key),
+        ),
+      ),
   );
 }
 

@@ -19,10 +19,10 @@ export class AccessTokenIssuer {
     private readonly random: Random,
   ) {}
 
-  issue(subject: AccessTokenSubject, lifetimeSeconds: number): IssuedAccessToken {
+  async issue(subject: AccessTokenSubject, lifetimeSeconds: number): Promise<IssuedAccessToken> {
     const issuedAt = Math.floor(this.clock.now() / 1000);
     const jti = this.random.bytes(16).toString('base64url');
     const claims = accessTokenClaims(subject, issuedAt, issuedAt + lifetimeSeconds, jti);
-    return { token: signJwt(this.keyRing.current(), 'at+jwt', claims), jti, issuedAt, expiresIn: lifetimeSeconds };
+    return { token: await signJwt(this.keyRing.current(), 'at+jwt', claims), jti, issuedAt, expiresIn: lifetimeSeconds };
   }
 }

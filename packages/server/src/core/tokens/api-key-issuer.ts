@@ -37,10 +37,10 @@ export class ApiKeyIssuer {
     return this.keyRing.current();
   }
 
-  issue(subject: ApiKeySubject, key: ActiveSigningKey): IssuedApiKey {
+  async issue(subject: ApiKeySubject, key: ActiveSigningKey): Promise<IssuedApiKey> {
     const issuedAt = Math.floor(this.clock.now() / 1000);
     const jti = this.random.bytes(16).toString('base64url');
     const claims = accessTokenClaims(subject, issuedAt, undefined, jti);
-    return { token: signJwt(key, API_KEY_TYP, claims), jti, issuedAt };
+    return { token: await signJwt(key, API_KEY_TYP, claims), jti, issuedAt };
   }
 }

@@ -1,0 +1,36 @@
+/**
+ * Runs at most `slots` of the given tasks at once, the rest waiting in order of arrival. The password
+ * hasher uses it so that scrypt (about 300 ms a hash on a 2-core VM) never holds more than half of
+ * libuv's thread pool, where token signatures are computed too (ADR 0029): a burst of sign-ins then
+ * slows other sign-ins, not every token answer. Written here rather than taken from p-limit: its
+ * maintained versions are ESM-only and the server builds to CommonJS (ADR 0024); this is the FIFO
+ * part of it, a dozen lines.
+ */
+export function threadPoolShare(slots: number): <T>(task: () => Promise<T>) => Promise<T> {
+  if (!Number.isInteger(slots) || slots < 1) throw new RangeError('slots must be a positive integer');
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  return async (task) => {
+    if (running < slots) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+}
+
+/**
+ * Half of libuv's thread pool, at least one: `UV_THREADPOOL_SIZE` is libuv's own variable (default 4,
+ * read by libuv when the pool first starts), not a Countersign setting.
+ */
+export function halfThreadPool(env: NodeJS.ProcessEnv = process.env): number {
+  const size = Number(env.UV_THREADPOOL_SIZE);
+  return Math.max(1, Math.floor((Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4) / 2));
+}
