@@ -44,6 +44,33 @@ for (const dialect of await testDialects()) {
       assert.equal(json.json().error, 'invalid_request');
     });
 
+    test('HTTP Basic credentials holding one: invalid_client, as any failed client authentication', async () => {
+      const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+      for (const authorization of [
+        basic(NUL, ''),
+        basic(`${w.salesChannel.clientId}${NUL}`, 'secret'),
+        basic('%00', 'secret'),
+        basic('some-client', `s${NUL}`),
+        basic('some-client', 's%00'),
+      ]) {
+        for (const [url, payload] of [
+          ['/oauth/token', 'grant_type=authorization_code&code=c&redirect_uri=https%3A%2F%2Fa.example%2Fcb'],
+          ['/oauth/token', 'grant_type=client_credentials'],
+          ['/oauth/revoke', 'token=t'],
+          ['/oauth/introspect', 'token=t'],
+        ] as const) {
+          const res = await t.app.inject({
+            method: 'POST',
+            url,
+            payload,
+            headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+          });
+          assert.equal(res.statusCode, 401, `${url} with ${JSON.stringify(authorization)}: ${res.body}`);
+          assert.equal(res.json().error, 'invalid_client');
+        }
+      }
+    });
+
     test('revoke and introspect: invalid_request', async () => {
       for (const url of ['/oauth/revoke', '/oauth/introspect']) {
         const res = await t.app.inject({ method: 'POST', url, payload: { client_id: w.salesChannel.clientId, token: `t${NUL}` } });

@@ -2,13 +2,20 @@ import type { FastifyRequest } from 'fastify';
 import type { PresentedClient } from '../core/client-auth/presented-client';
 import { InvalidClientError, InvalidRequestError } from '../core/errors/oauth-errors';
 
-/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
+/**
+ * RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. No client id or secret holds
+ * a NUL byte (refuse-nul-bytes.ts: PostgreSQL cannot even look one up), so one, raw or `%00`, fails
+ * client authentication like any other wrong credential.
+ */
 function formDecode(value: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
+    decoded = decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {
     throw new InvalidClientError('Client authentication failed');
   }
+  if (decoded.includes('\u0000')) throw new InvalidClientError('Client authentication failed');
+  return decoded;
 }
 
 /**

@@ -15,6 +15,8 @@ function holdsNul(value: unknown, depth = 0): boolean {
  * "invalid byte sequence", which would surface as a 500), and no client id, email, id, code or token
  * ever contains one. A request carrying one, in its path, query or body, is refused up front as
  * `invalid_request`, rendered in the route's own wire format (SPEC §3: bad input is a 4xx).
+ * Client credentials in an HTTP Basic header are checked where they are decoded
+ * (presented-client-from-request.ts), and fail as `invalid_client`.
  */
 export function refuseNulBytes(app: FastifyInstance): void {
   app.addHook('preValidation', (request, _reply, done) => {
