@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createRateLimiting, type RateLimiting } from '../src/compose/rate-limiting';
+import { countsShared, createRateLimiting, type RateLimiting } from '../src/compose/rate-limiting';
 import type { Config } from '../src/config/load-config';
 import { rateLimitKey, requestClientAddress } from '../src/http/client-address';
 import { errorHandler } from '../src/http/errors/error-handler';
@@ -132,6 +132,19 @@ describe('token endpoint rate limit (SPEC §3), in memory', () => {
     const app = await tokenEndpointApp(createRateLimiting(off, clock), off);
     for (let i = 0; i < 100; i++) assert.equal((await post(app, '/oauth/token', '203.0.113.6')).statusCode, 200);
     await app.close();
+  });
+});
+
+describe('which window a hit is counted in', () => {
+  test('Redis from the first request: while connecting, connected and checking, or ready', () => {
+    // A new instance's first requests wait for the connection instead of counting alone: a hit
+    // counted locally is one the other instances never see.
+    for (const status of ['wait', 'connecting', 'connect', 'ready']) assert.equal(countsShared(status, false), true, status);
+  });
+  test('this instance alone once a connection that was ready is lost, until it is ready again', () => {
+    for (const status of ['reconnecting', 'connecting', 'connect', 'close', 'end']) assert.equal(countsShared(status, true), false, status);
+    assert.equal(countsShared('ready', true), true);
+    for (const status of ['reconnecting', 'close', 'end']) assert.equal(countsShared(status, false), false, status);
   });
 });
 

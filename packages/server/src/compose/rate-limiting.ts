@@ -44,8 +44,6 @@ export function createRateLimiting(
   let notice: LimiterNotice = () => {};
   // Redis down: each instance counts alone (reported once), rather than every token request failing.
   client?.on('error', () => {});
-  // Before the first connection, commands wait for it (a Redis that is down from the start is found
-  // out by their failure); after it, a lost connection means the local window at once.
   let connectedOnce = false;
   client?.once('ready', () => {
     connectedOnce = true;
@@ -54,7 +52,7 @@ export function createRateLimiting(
     ? new FallbackSlidingWindow(
         new RedisSlidingWindow(client, clock, { keyPrefix: options.keyPrefix }),
         new MemorySlidingWindow(clock),
-        () => client.status === 'ready' || (!connectedOnce && (client.status === 'connecting' || client.status === 'wait')),
+        () => countsShared(client.status, connectedOnce),
         () => notice,
       )
     : new MemorySlidingWindow(clock);
@@ -69,4 +67,17 @@ export function createRateLimiting(
       if (ownClient && client) await client.quit();
     },
   };
+}
+
+/** ioredis's states before its first `ready`: not connected yet, connecting, or connected and checking. */
+const STARTING = new Set(['wait', 'connecting', 'connect']);
+
+/**
+ * Whether a hit goes to Redis (shared between instances) rather than this instance's own window.
+ * Before the first connection is ready, commands wait for it (ioredis queues them), so that a new
+ * instance counts in the shared window from its first request; a Redis that is down from the start
+ * is found out by their failure. After it, a lost connection means the local window at once.
+ */
+export function countsShared(status: string, connectedOnce: boolean): boolean {
+  return status === 'ready' || (!connectedOnce && STARTING.has(status));
 }
