@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createLocalJWKSet, exportJWK, jwtVerify } from 'jose';
 import { checkPassword, passwordHasher } from '../src/core/secrets/password-hasher';
-import { halfThreadPool, threadPoolShare } from '../src/core/secrets/thread-pool-share';
+import { threadPoolShare } from '../src/core/secrets/thread-pool-share';
 import { signJwt } from '../src/core/tokens/sign-jwt';
 
 const deferred = () => {
@@ -69,12 +69,7 @@ describe('token signatures beside password hashing (ADR 0029)', () => {
     assert.equal(most, 2);
   });
 
-  test('half of libuv’s thread pool, at least one', () => {
-    assert.equal(halfThreadPool({}), 2);
-    assert.equal(halfThreadPool({ UV_THREADPOOL_SIZE: '16' }), 8);
-    assert.equal(halfThreadPool({ UV_THREADPOOL_SIZE: '1' }), 1);
-    assert.equal(halfThreadPool({ UV_THREADPOOL_SIZE: 'many' }), 2);
-    assert.equal(halfThreadPool({ UV_THREADPOOL_SIZE: '-3' }), 2);
+  test('a share needs at least one slot', () => {
     assert.throws(() => threadPoolShare(0), RangeError);
   });
 });

@@ -36,6 +36,16 @@ describe('loadConfig', () => {
     );
   });
 
+  test('password hashes at once: half of libuv’s thread pool, at least one (ADR 0029)', () => {
+    const slots = (UV_THREADPOOL_SIZE?: string) =>
+      loadConfig(UV_THREADPOOL_SIZE === undefined ? {} : { UV_THREADPOOL_SIZE }, development).config.passwordHashSlots;
+    assert.equal(slots(), 2);
+    assert.equal(slots('16'), 8);
+    assert.equal(slots('1'), 1);
+    assert.equal(slots('many'), 2);
+    assert.equal(slots('-3'), 2);
+  });
+
   test('every bad value is reported at once, each naming its variable', () => {
     assert.throws(
       () =>

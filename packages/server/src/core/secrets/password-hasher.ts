@@ -1,13 +1,19 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
-import { halfThreadPool, threadPoolShare } from './thread-pool-share';
+import { threadPoolShare } from './thread-pool-share';
 
 // OWASP's scrypt parameters (N=2^17, r=8, p=1) need 128 MiB per hash; this is their lower-memory
 // equivalent row (N=2^15, r=8, p=3). Stored with the hash so they can be raised later.
 const PARAMS = { N: 2 ** 15, r: 8, p: 3 } as const;
 const KEY_LENGTH = 32;
 
-// scrypt runs on libuv's thread pool, beside the token signatures: it may take half of it, no more.
-const share = threadPoolShare(halfThreadPool());
+// scrypt runs on libuv's thread pool, beside the token signatures: it may take half of it, no more
+// (two hashes at once under libuv's default of four threads, until the composition root says).
+let share = threadPoolShare(2);
+
+/** How many password hashes may run at once: `Config.passwordHashSlots`, set once at composition. */
+export function limitPasswordHashing(slots: number): void {
+  share = threadPoolShare(slots);
+}
 
 function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> {
   return share(

@@ -25,12 +25,3 @@ export function threadPoolShare(slots: number): <T>(task: () => Promise<T>) => P
     }
   };
 }
-
-/**
- * Half of libuv's thread pool, at least one: `UV_THREADPOOL_SIZE` is libuv's own variable (default 4,
- * read by libuv when the pool first starts), not a Countersign setting.
- */
-export function halfThreadPool(env: NodeJS.ProcessEnv = process.env): number {
-  const size = Number(env.UV_THREADPOOL_SIZE);
-  return Math.max(1, Math.floor((Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4) / 2));
-}
