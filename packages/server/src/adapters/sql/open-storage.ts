@@ -8,6 +8,7 @@ import { type Dialect, isUniqueViolation } from './dialect';
 import { guardedPostgresPool } from './guarded-postgres-pool';
 import { migrateToLatest } from './migrate-to-latest';
 import { withStatementCache } from './statement-cache';
+import { startWalCheckpointer } from './wal-checkpointer';
 
 export interface Storage {
   readonly db: Kysely<Database>;
@@ -65,6 +66,8 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // A file's WAL is checkpointed from a thread of its own, not by the commits on the event loop (ADR 0030).
+  const checkpointer = path === ':memory:' ? undefined : startWalCheckpointer(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
@@ -72,7 +75,10 @@ function openSqlite(path: string): Storage {
     ping: async () => {
       sqlite.prepare('select 1').get();
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 
