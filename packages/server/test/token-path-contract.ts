@@ -90,6 +90,9 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
         assert.deepEqual(await within([other.id]), []);
         assert.deepEqual(await within([]), []);
         assert.equal((await within([store.id, other.id], 1)).length, 1);
+        // The limit is written into the SQL text (ADR 0028): only a positive integer gets there.
+        await assert.rejects(within([store.id], 0), RangeError);
+        await assert.rejects(within([store.id], 1.5), RangeError);
       });
 
       test('a grant reads back with its stores, and its creation is audited per store', async () => {

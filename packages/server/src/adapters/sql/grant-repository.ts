@@ -161,38 +161,30 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
     async liveGrantStoreSets(clientId, owner, scope, now, options = {}) {
       const { within, limit } = options;
       if (within !== undefined && within.length === 0) return [];
-      let live = db
-        .selectFrom('grants as g')
-        .select('g.id')
-        .where('g.client_id', '=', clientId)
-        .where('g.owner_type', '=', owner.type)
-        .where('g.owner_id', '=', owner.id)
-        .where('g.scope', '=', scope)
-        .where('g.revoked_at', 'is', null)
-        .where('g.expires_at', '>', toIso(now))
-        .where(({ exists, selectFrom }) =>
-          exists(selectFrom('grant_stores as any_store').select('any_store.grant_id').whereRef('any_store.grant_id', '=', 'g.id')),
-        );
-      if (within !== undefined) {
-        live = live.where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('grant_stores as outside')
-                .select('outside.grant_id')
-                .whereRef('outside.grant_id', '=', 'g.id')
-                .where('outside.store_id', 'not in', [...within]),
-            ),
-          ),
-        );
+      // Raw SQL, as on the refresh path: Kysely built and compiled this query anew on every
+      // authorization request, about 150 µs, ten times what SQLite took to run it. The limit is a
+      // literal, not a bound parameter: SQLite compiles a statement again on every run with a bound
+      // LIMIT (50 µs more).
+      if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+        throw new RangeError(`limit must be a positive integer, not ${limit}`);
       }
-      if (limit !== undefined) live = live.limit(limit);
-      const links = await db
-        .selectFrom('grant_stores as gs')
-        .innerJoin(live.as('live'), 'live.id', 'gs.grant_id')
-        .select(['gs.grant_id', 'gs.store_id'])
-        .orderBy('gs.grant_id')
-        .orderBy('gs.store_id')
-        .execute();
+      const outside =
+        within === undefined
+          ? sql``
+          : sql`and not exists (select 1 from grant_stores outside
+                                 where outside.grant_id = g.id and outside.store_id not in (${sql.join([...within])}))`;
+      const links = (
+        await sql<{ grant_id: string; store_id: string }>`
+          select gs.grant_id, gs.store_id
+            from grant_stores gs
+            join (select g.id from grants g
+                   where g.client_id = ${clientId} and g.owner_type = ${owner.type} and g.owner_id = ${owner.id}
+                     and g.scope = ${scope} and g.revoked_at is null and g.expires_at > ${toIso(now)}
+                     and exists (select 1 from grant_stores any_store where any_store.grant_id = g.id)
+                     ${outside}
+                   ${limit === undefined ? sql`` : sql`limit ${sql.lit(limit)}`}) live on live.id = gs.grant_id
+           order by gs.grant_id, gs.store_id`.execute(db)
+      ).rows;
       const byGrant = new Map<string, string[]>();
       for (const link of links) {
         const stores = byGrant.get(link.grant_id);
