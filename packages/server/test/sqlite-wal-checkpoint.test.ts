@@ -18,7 +18,7 @@ describe('SQLite WAL checkpoints off the event loop', () => {
   const dir = mkdtempSync(join(tmpdir(), 'countersign-wal-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  function walFile(path: string) {
+  function fileSizes(path: string) {
     const size = statSync(path).size;
     const wal = existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0;
     return { size, wal };
@@ -40,15 +40,15 @@ describe('SQLite WAL checkpoints off the event loop', () => {
       // The in-line checkpoint waits for 4,000 frames: these commits write far fewer.
       assert.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 4000);
       await sleep(100);
-      const before = walFile(path).size;
+      const before = fileSizes(path).size;
       for (let i = 0; i < 200; i++) insert.run('x'.repeat(2000));
       // Only a checkpoint moves pages into the database file; nothing on this thread ran one.
       let grown = false;
       for (let waited = 0; waited < 5000 && !grown; waited += 20) {
         await sleep(20);
-        grown = walFile(path).size > before + 200 * 2000 * 0.9;
+        grown = fileSizes(path).size > before + 200 * 2000 * 0.9;
       }
-      assert.ok(grown, `the database file did not grow: ${before} → ${walFile(path).size} bytes`);
+      assert.ok(grown, `the database file did not grow: ${before} → ${fileSizes(path).size} bytes`);
       assert.equal(checkpointer.running(), true);
       assert.deepEqual(sqlite.prepare('select count(*) as n from rows').get(), { n: 200 });
     } finally {
@@ -77,7 +77,7 @@ describe('SQLite WAL checkpoints off the event loop', () => {
       for (let i = 0; i < 20_000; i++) insert.run('y'.repeat(6000));
       const frame = 4096 + 24;
       assert.ok(statSync(path).size > 10_000 * 6000, `most rows reached the database file: ${statSync(path).size} bytes`);
-      assert.ok(walFile(path).wal <= 20_000 * frame, `the WAL grew to ${walFile(path).wal} bytes`);
+      assert.ok(fileSizes(path).wal <= 20_000 * frame, `the WAL grew to ${fileSizes(path).wal} bytes`);
     } finally {
       await checkpointer.stop();
       sqlite.close();

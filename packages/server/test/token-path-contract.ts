@@ -90,7 +90,7 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
         assert.deepEqual(await within([other.id]), []);
         assert.deepEqual(await within([]), []);
         assert.equal((await within([store.id, other.id], 1)).length, 1);
-        // The limit is written into the SQL text (ADR 0028): only a positive integer gets there.
+        // The limit is written into the SQL text: only a positive integer gets there.
         await assert.rejects(within([store.id], 0), RangeError);
         await assert.rejects(within([store.id], 1.5), RangeError);
       });

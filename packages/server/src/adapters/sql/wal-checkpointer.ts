@@ -57,7 +57,7 @@ function driverPath(): string {
 /**
  * Checkpoints a WAL-mode SQLite file from a thread of its own. SQLite checkpoints in line by default:
  * the commit that takes the WAL past 1,000 pages copies them into the database and fsyncs it, on the
- * event loop, and every request waits for the disk (ADR 0030: a quarter of a refresh's time). Here
+ * event loop, and every request waits for the disk (ADR 0030: 231 of a rotation's 300 µs in a loop). Here
  * the connection's own checkpoints start only past `inlineAfterFrames`, which a thread that keeps up
  * never reaches; if the thread fails or is stopped, SQLite's default comes back.
  */
