@@ -9,6 +9,7 @@ import { sessionsAndLiveness } from './migrations/0005-sessions-and-liveness';
 import { changeFeed } from './migrations/0006-change-feed';
 import { refreshTokenSuccessorIndex } from './migrations/0007-refresh-token-successor-index';
 import { sweepIndexes } from './migrations/0008-sweep-indexes';
+import { partialGraceIndex } from './migrations/0009-partial-grace-index';
 
 /** Every migration, in order. Names sort; never rename or edit a shipped one. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -21,6 +22,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0006-change-feed': changeFeed(dialect),
     '0007-refresh-token-successor-index': refreshTokenSuccessorIndex(),
     '0008-sweep-indexes': sweepIndexes(),
+    '0009-partial-grace-index': partialGraceIndex(),
   };
 }
 
