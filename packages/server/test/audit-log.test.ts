@@ -92,6 +92,7 @@ describe('the audit log of grants and revocations (SPEC §5)', () => {
     const { access_token, refresh_token } = await w.signIn(leaver, 'market:code:vip');
     const grantId = await grantOf(access_token);
     await t.deps.storage.db.updateTable('customers').set({ customer_group_id: null }).where('id', '=', leaver.id).execute();
+    t.deps.changes.publish({ collection: 'customers', id: leaver.id });
     assert.equal((await w.refresh(refresh_token)).json().error, 'invalid_grant');
     const revoked = (await entriesFor(grantId)).find((e) => e.action === 'grant.revoke');
     assert.equal(revoked?.actor, 'system');

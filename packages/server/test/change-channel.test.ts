@@ -139,5 +139,57 @@ describe('the change channel between instances (SPEC §4, Redis pub/sub)', { ski
       assert.equal(deleted.statusCode, 204);
       assert.ok(await until(async () => (await read()).statusCode === 401, 1000), 'instance B still accepts a deleted credential’s token');
     });
+
+    test("a shopper moved out of a private market's group on one instance cannot refresh at the other, despite the other's cache (SPEC §2)", async () => {
+      const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]];
+      const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+      const create = async (path: string, payload: Record<string, unknown>) => {
+        const res = await b.app.inject({ method: 'POST', url: `/provisioning/v1${path}`, headers: admin, payload });
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json();
+      };
+      const store = await create('/stores', { slug: 'twin3', name: 'Twin', currency: 'EUR' });
+      const group = await create(`/stores/${store.id}/customer_groups`, { mode: 'test', name: 'VIP' });
+      const prices = await create(`/stores/${store.id}/price_lists`, { mode: 'test', code: 'vip', name: 'VIP', currency: 'EUR' });
+      const warehouse = await create(`/stores/${store.id}/stock_locations`, { mode: 'test', code: 'main', name: 'Main' });
+      await create(`/stores/${store.id}/markets`, {
+        mode: 'test',
+        code: 'vip',
+        name: 'VIP',
+        active: true,
+        price_list_id: prices.id,
+        stock_location_ids: [warehouse.id],
+        customer_group_id: group.id,
+      });
+      const channel = await create(`/stores/${store.id}/credentials`, { mode: 'test', kind: 'sales_channel', name: 'shop' });
+      const password = 'leaver password 1';
+      const customer = await create(`/stores/${store.id}/customers`, {
+        mode: 'test',
+        email: 'leaver@shop.invalid',
+        password,
+        customer_group_id: group.id,
+      });
+      const token = (payload: Record<string, string>) =>
+        a.app.inject({ method: 'POST', url: '/oauth/token', payload: { client_id: channel.client_id, ...payload } });
+      const signedIn = await token({ grant_type: 'password', username: 'leaver@shop.invalid', password, scope: 'market:code:vip' });
+      assert.equal(signedIn.statusCode, 200, signedIn.body);
+      const refreshed = await token({ grant_type: 'refresh_token', refresh_token: signedIn.json().refresh_token });
+      assert.equal(refreshed.statusCode, 200, 'instance A has now cached the customer');
+      const moved = await b.app.inject({
+        method: 'PATCH',
+        url: `/provisioning/v1/stores/${store.id}/customers/${customer.id}`,
+        headers: admin,
+        payload: { customer_group_id: null },
+      });
+      assert.equal(moved.statusCode, 200, moved.body);
+      // Each try that succeeds rotates the token; the next try presents the newest one.
+      let latest: string = refreshed.json().refresh_token;
+      const refused = await until(async () => {
+        const res = await token({ grant_type: 'refresh_token', refresh_token: latest });
+        if (res.statusCode === 200) latest = res.json().refresh_token;
+        return res.json().error === 'invalid_grant';
+      }, 1000);
+      assert.ok(refused, 'instance A still refreshes for a shopper who left the group');
+    });
   });
 });

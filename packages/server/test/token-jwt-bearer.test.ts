@@ -83,6 +83,7 @@ describe('POST /oauth/token with the JWT bearer grant (RFC 7523 §2.1, SPEC §3)
     assert.equal(asMember.json().scope, 'stores.view');
     const asOwner = (await exchange(webapp, await assertion({ sub: staff.id, owner_type: 'user' }, { iss: webapp.clientId }))).json();
     await t.deps.storage.db.updateTable('memberships').set({ role: 'member' }).where('user_id', '=', staff.id).execute();
+    t.deps.changes.publish({ collection: 'memberships', id: staff.id });
     try {
       const res = await w.token({
         grant_type: 'refresh_token',
@@ -93,6 +94,7 @@ describe('POST /oauth/token with the JWT bearer grant (RFC 7523 §2.1, SPEC §3)
       assert.equal(res.json().error, 'invalid_grant');
     } finally {
       await t.deps.storage.db.updateTable('memberships').set({ role: 'owner' }).where('user_id', '=', staff.id).execute();
+      t.deps.changes.publish({ collection: 'memberships', id: staff.id });
     }
   });
 

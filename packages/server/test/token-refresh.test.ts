@@ -99,6 +99,7 @@ for (const dialect of await testDialects()) {
       const member = await w.f.customer(w.store.id, 'test', `leaver${Date.now()}@shop.invalid`, 'leaver password', w.vipGroup.id);
       const start = await w.signIn(member, 'market:code:vip');
       await t.deps.storage.db.updateTable('customers').set({ customer_group_id: null }).where('id', '=', member.id).execute();
+      t.deps.changes.publish({ collection: 'customers', id: member.id });
       assert.equal((await w.refresh(start.refresh_token)).json().error, 'invalid_grant');
       assert.notEqual((await grantOf(t, w, start.access_token)).revoked_at, null);
     });

@@ -97,6 +97,7 @@ export async function composeDependencies(
   const directories = cachedDirectories(
     clientDirectoryRepository(storage.db),
     marketDirectoryRepository(storage.db),
+    peopleDirectoryRepository(storage.db),
     changes,
     clock,
     config.clientCacheTtl,
@@ -110,7 +111,7 @@ export async function composeDependencies(
     random,
     clients: directories.clients,
     markets: directories.markets,
-    people: peopleDirectoryRepository(storage.db),
+    people: directories.people,
     grants: grantRepository(storage.db),
     hasher: secretHasher,
     accessTokens: new AccessTokenIssuer(keyRing, clock, random),

@@ -1,9 +1,12 @@
 import type { ChangeHub } from '../../core/change-hub';
 import type { OAuthClient } from '../../core/model/client';
+import type { Customer } from '../../core/model/customer';
 import type { Market, StockLocation } from '../../core/model/market';
+import type { Role } from '../../core/model/role';
 import type { ClientDirectory } from '../../core/ports/client-directory';
 import type { Clock } from '../../core/ports/clock';
 import type { MarketDirectory } from '../../core/ports/market-directory';
+import type { PeopleDirectory } from '../../core/ports/people-directory';
 import type { AnyCollection } from '../../core/provisioning/collection-definition';
 import { provisioningCollections } from '../../core/provisioning/provisioning-collections';
 import { TtlCache } from './ttl-cache';
@@ -11,31 +14,44 @@ import { TtlCache } from './ttl-cache';
 const staleCaches = (collection: string) =>
   (provisioningCollections as Readonly<Record<string, AnyCollection | undefined>>)[collection]?.staleCaches ?? [];
 
+/** The token path's caches, by the name the metrics give them. */
+export type TokenPathCache = 'clients' | 'markets' | 'stock_locations' | 'roles' | 'customers';
+
 /**
- * The token path reads clients and markets on every request; these caches answer repeated reads from
- * memory for `ttlSeconds`, and forget everything of a kind as soon as a write to it commits here.
- * Unknown client ids are cached too (briefly), so a flood of bad ids does not become a flood of queries.
+ * The token path reads clients and markets on every request, and a person's role or customer record on
+ * every refresh (SPEC §2's rules, checked again); these caches answer repeated reads from memory for
+ * `ttlSeconds`, and forget everything of a kind as soon as a write to it commits here or, through the
+ * change channel, at another instance (SPEC §4). Unknown client ids and missing memberships are cached
+ * too (briefly), so a flood of bad ids does not become a flood of queries. A read that began before
+ * a write committed is dropped with the rest, so it cannot outlive the write in the cache.
  */
 export function cachedDirectories(
   clients: ClientDirectory,
   markets: MarketDirectory,
+  people: PeopleDirectory,
   changes: ChangeHub,
   clock: Clock,
   ttlSeconds: number,
   /** Told of every lookup and whether memory answered it (the metrics' cache hit ratio). */
-  observe: (cache: 'clients' | 'markets' | 'stock_locations', hit: boolean) => void = () => {},
-): { clients: ClientDirectory; markets: MarketDirectory } {
+  observe: (cache: TokenPathCache, hit: boolean) => void = () => {},
+): { clients: ClientDirectory; markets: MarketDirectory; people: PeopleDirectory } {
   const clientCache = new TtlCache<OAuthClient | undefined>(clock, ttlSeconds * 1000, undefined, (hit) => observe('clients', hit));
   const marketCache = new TtlCache<Market | undefined>(clock, ttlSeconds * 1000, undefined, (hit) => observe('markets', hit));
   const locationCache = new TtlCache<StockLocation | undefined>(clock, ttlSeconds * 1000, undefined, (hit) =>
     observe('stock_locations', hit),
   );
+  const roleCache = new TtlCache<Role | undefined>(clock, ttlSeconds * 1000, undefined, (hit) => observe('roles', hit));
+  const customerCache = new TtlCache<Customer | undefined>(clock, ttlSeconds * 1000, undefined, (hit) => observe('customers', hit));
   changes.subscribe(({ collection }) => {
     const stale = staleCaches(collection);
     if (stale.includes('clients')) clientCache.clear();
     if (stale.includes('markets')) {
       marketCache.clear();
       locationCache.clear();
+    }
+    if (stale.includes('people')) {
+      roleCache.clear();
+      customerCache.clear();
     }
   });
   return {
@@ -45,6 +61,15 @@ export function cachedDirectories(
         marketCache.getOrLoad(`${storeId}|${mode}|${ref.by}|${ref.value}`, () => markets.findMarket(storeId, mode, ref)),
       findStockLocation: (storeId, mode, ref) =>
         locationCache.getOrLoad(`${storeId}|${mode}|${ref.by}|${ref.value}`, () => markets.findStockLocation(storeId, mode, ref)),
+    },
+    people: {
+      // Sign-in reads (by email, with the password hash) go to the database every time.
+      findCustomerByEmail: (storeId, mode, email) => people.findCustomerByEmail(storeId, mode, email),
+      findUser: (id) => people.findUser(id),
+      findUserByEmail: (email) => people.findUserByEmail(email),
+      findRole: (storeId, userId) => roleCache.getOrLoad(`${storeId}|${userId}`, () => people.findRole(storeId, userId)),
+      findCustomer: (storeId, mode, id) =>
+        customerCache.getOrLoad(`${storeId}|${mode}|${id}`, () => people.findCustomer(storeId, mode, id)),
     },
   };
 }

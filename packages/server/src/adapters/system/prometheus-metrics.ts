@@ -1,9 +1,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpMetrics } from '../../http/metrics-routes';
+import type { TokenPathCache } from '../memory/cached-directories';
 import { clusterExposition } from './cluster-metrics';
 
-/** What a cache lookup found (adapters/memory/cached-directories.ts). */
-export type CacheName = 'clients' | 'markets' | 'stock_locations';
+/** The token path's caches (adapters/memory/cached-directories.ts). */
+export type CacheName = TokenPathCache;
 /** Which limit refused a request (compose/rate-limiting.ts). */
 export type RateLimitName = 'token_endpoint' | 'failed_attempts';
 

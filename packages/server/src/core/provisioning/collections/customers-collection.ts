@@ -16,6 +16,7 @@ export const customersCollection = defineCollection<CustomerRecord>()({
   targetType: 'customer',
   scope: 'store_mode',
   table: { name: 'customers', hidden: ['password_hash'] },
+  staleCaches: ['people'],
   paths: storePaths('customers'),
   storeActor: 'allowed',
   createSchema: () => z.strictObject({ mode: modeField, ...fields, customer_group_id: fields.customer_group_id.default(null) }),

@@ -18,6 +18,7 @@ export const membershipsCollection = defineCollection<MembershipRecord>()({
   targetType: 'membership',
   scope: 'store',
   table: MEMBERSHIPS_TABLE,
+  staleCaches: ['people'],
   paths: storePaths('memberships'),
   storeActor: 'allowed',
   createSchema: () => z.strictObject({ user_id: idField, role }),

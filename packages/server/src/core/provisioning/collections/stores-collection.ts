@@ -17,7 +17,7 @@ export const storesCollection = defineCollection<StoreRecord>()({
   scope: 'global',
   table: STORES_TABLE,
   paths: { base: '/stores', item: '/stores/:storeId', idParam: 'storeId' },
-  staleCaches: ['clients', 'markets'],
+  staleCaches: ['clients', 'markets', 'people'],
   storeActor: 'own_store_only',
   createSchema: () => z.strictObject(fields),
   updateSchema: () => z.strictObject(fields).partial(),

@@ -18,6 +18,7 @@ export const usersCollection = defineCollection<UserRecord>()({
   targetType: 'user',
   scope: 'global',
   table: { name: 'users', hidden: ['password_hash'] },
+  staleCaches: ['people'],
   paths: serverPaths('users'),
   storeActor: 'forbidden',
   createSchema: () => z.strictObject(fields),

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { TestClock } from '../../../test/support/test-clock';
+import { ChangeHub } from '../../core/change-hub';
+import type { CollectionName } from '../../core/model/collection-name';
+import type { Role } from '../../core/model/role';
+import type { ClientDirectory } from '../../core/ports/client-directory';
+import type { MarketDirectory } from '../../core/ports/market-directory';
+import type { PeopleDirectory } from '../../core/ports/people-directory';
+import { cachedDirectories, type TokenPathCache } from './cached-directories';
+
+/** A people directory whose answers the test changes, counting the reads that reach it. */
+function peopleBehind() {
+  const state = { role: 'owner' as Role | undefined, groupId: 'vip' as string | null, roleReads: 0, customerReads: 0, signInReads: 0 };
+  const people: PeopleDirectory = {
+    findRole: async () => {
+      state.roleReads++;
+      return state.role;
+    },
+    findCustomer: async (_store, _mode, id) => {
+      state.customerReads++;
+      return { id, email: 'c@shop.invalid', passwordHash: 'h', customerGroupId: state.groupId };
+    },
+    findCustomerByEmail: async () => {
+      state.signInReads++;
+      return undefined;
+    },
+    findUser: async () => undefined,
+    findUserByEmail: async () => {
+      state.signInReads++;
+      return undefined;
+    },
+  };
+  return { state, people };
+}
+
+const noClients: ClientDirectory = { findByClientId: async () => undefined };
+const noMarkets: MarketDirectory = { findMarket: async () => undefined, findStockLocation: async () => undefined };
+
+function setUp(ttlSeconds = 300) {
+  const clock = new TestClock();
+  const changes = new ChangeHub();
+  const { state, people } = peopleBehind();
+  const lookups: [TokenPathCache, boolean][] = [];
+  const cached = cachedDirectories(noClients, noMarkets, people, changes, clock, ttlSeconds, (cache, hit) => lookups.push([cache, hit]));
+  return { clock, changes, state, people: cached.people, lookups };
+}
+
+describe("the token path's people caches (SPEC §2's rules re-checked on refresh, SPEC §4's invalidation)", () => {
+  test('a role is read once, then from memory until the TTL passes', async () => {
+    const { clock, state, people, lookups } = setUp(5);
+    assert.equal(await people.findRole('s1', 'u1'), 'owner');
+    assert.equal(await people.findRole('s1', 'u1'), 'owner');
+    assert.equal(state.roleReads, 1);
+    assert.deepEqual(lookups, [
+      ['roles', false],
+      ['roles', true],
+    ]);
+    state.role = 'member';
+    clock.advance(6);
+    assert.equal(await people.findRole('s1', 'u1'), 'member');
+    assert.equal(state.roleReads, 2);
+  });
+
+  for (const collection of ['memberships', 'users', 'stores', 'customers'] as const satisfies readonly CollectionName[]) {
+    test(`a committed write to ${collection} drops every cached role and customer at once`, async () => {
+      const { changes, state, people } = setUp();
+      await people.findRole('s1', 'u1');
+      await people.findCustomer('s1', 'test', 'c1');
+      state.role = undefined;
+      state.groupId = null;
+      changes.deliver({ collection, id: 'x' });
+      assert.equal(await people.findRole('s1', 'u1'), undefined, 'a lost role must not be answered from memory');
+      assert.equal((await people.findCustomer('s1', 'test', 'c1'))?.customerGroupId, null);
+      assert.deepEqual([state.roleReads, state.customerReads], [2, 2]);
+    });
+  }
+
+  test('writes to other collections leave them cached', async () => {
+    const { changes, state, people } = setUp();
+    await people.findRole('s1', 'u1');
+    for (const collection of ['markets', 'credentials', 'skus', 'grants'] as const) changes.deliver({ collection, id: 'x' });
+    await people.findRole('s1', 'u1');
+    assert.equal(state.roleReads, 1);
+  });
+
+  test('a read that began before a write committed does not outlive it in the cache', async () => {
+    const { changes, state, people } = setUp();
+    const before = people.findRole('s1', 'u1');
+    state.role = 'member';
+    changes.deliver({ collection: 'memberships', id: 'x' });
+    await before;
+    assert.equal(await people.findRole('s1', 'u1'), 'member');
+  });
+
+  test('sign-in reads (by email, with the password hash) always reach the database', async () => {
+    const { state, people } = setUp();
+    await people.findUserByEmail('a@b.invalid');
+    await people.findUserByEmail('a@b.invalid');
+    await people.findCustomerByEmail('s1', 'test', 'a@b.invalid');
+    assert.equal(state.signInReads, 3);
+  });
+
+  test('a TTL of 0 turns them off', async () => {
+    const { state, people } = setUp(0);
+    await people.findRole('s1', 'u1');
+    await people.findRole('s1', 'u1');
+    assert.equal(state.roleReads, 2);
+  });
+});
