@@ -95,9 +95,12 @@ export async function composeDependencies(
   });
   const secretHasher = new SecretHasher(kek);
   const directories = cachedDirectories(
-    clientDirectoryRepository(storage.db),
-    marketDirectoryRepository(storage.db),
-    peopleDirectoryRepository(storage.db),
+    {
+      clients: clientDirectoryRepository(storage.db),
+      markets: marketDirectoryRepository(storage.db),
+      people: peopleDirectoryRepository(storage.db),
+      stores: storeDirectoryRepository(storage.db),
+    },
     changes,
     clock,
     config.clientCacheTtl,
@@ -120,7 +123,7 @@ export async function composeDependencies(
     grantMaxAgeSeconds: config.grantMaxAge,
     refreshGraceSeconds: config.refreshGrace,
     codes: codeRepository(storage.db),
-    stores: storeDirectoryRepository(storage.db),
+    stores: directories.stores,
     codeTtlSeconds: config.codeTtl,
     changes,
   };

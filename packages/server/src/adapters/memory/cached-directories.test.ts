@@ -7,6 +7,7 @@ import type { Role } from '../../core/model/role';
 import type { ClientDirectory } from '../../core/ports/client-directory';
 import type { MarketDirectory } from '../../core/ports/market-directory';
 import type { PeopleDirectory } from '../../core/ports/people-directory';
+import type { StoreDirectory } from '../../core/ports/store-directory';
 import { cachedDirectories, type TokenPathCache } from './cached-directories';
 
 /** A people directory whose answers the test changes, counting the reads that reach it. */
@@ -34,6 +35,26 @@ function peopleBehind() {
   return { state, people };
 }
 
+/** A store directory whose store names and managed stores the test changes, counting reads. */
+function storesBehind() {
+  const state = { name: 'Shop', managed: ['s1'], reads: 0, dashboardReads: 0 };
+  const stores: StoreDirectory = {
+    findStores: async (ids) => {
+      state.reads++;
+      return ids.map((id) => ({ id, slug: id, name: state.name }));
+    },
+    storesManagedBy: async () => {
+      state.reads++;
+      return state.managed.map((id) => ({ id, slug: id, name: state.name }));
+    },
+    membershipsOf: async () => {
+      state.dashboardReads++;
+      return [];
+    },
+  };
+  return { storeState: state, stores };
+}
+
 const noClients: ClientDirectory = { findByClientId: async () => undefined };
 const noMarkets: MarketDirectory = { findMarket: async () => undefined, findStockLocation: async () => undefined };
 
@@ -41,9 +62,12 @@ function setUp(ttlSeconds = 300) {
   const clock = new TestClock();
   const changes = new ChangeHub();
   const { state, people } = peopleBehind();
+  const { storeState, stores } = storesBehind();
   const lookups: [TokenPathCache, boolean][] = [];
-  const cached = cachedDirectories(noClients, noMarkets, people, changes, clock, ttlSeconds, (cache, hit) => lookups.push([cache, hit]));
-  return { clock, changes, state, people: cached.people, lookups };
+  const cached = cachedDirectories({ clients: noClients, markets: noMarkets, people, stores }, changes, clock, ttlSeconds, (cache, hit) =>
+    lookups.push([cache, hit]),
+  );
+  return { clock, changes, state, storeState, people: cached.people, stores: cached.stores, lookups };
 }
 
 describe("the token path's people caches (SPEC §2's rules re-checked on refresh, SPEC §4's invalidation)", () => {
@@ -63,16 +87,22 @@ describe("the token path's people caches (SPEC §2's rules re-checked on refresh
   });
 
   for (const collection of ['memberships', 'users', 'stores', 'customers'] as const satisfies readonly CollectionName[]) {
-    test(`a committed write to ${collection} drops every cached role and customer at once`, async () => {
-      const { changes, state, people } = setUp();
+    test(`a committed write to ${collection} drops every cached role, customer and store at once`, async () => {
+      const { changes, state, storeState, people, stores } = setUp();
       await people.findRole('s1', 'u1');
       await people.findCustomer('s1', 'test', 'c1');
+      await stores.storesManagedBy('u1');
+      await stores.findStores(['s1']);
       state.role = undefined;
       state.groupId = null;
+      storeState.managed = [];
+      storeState.name = 'Renamed';
       changes.deliver({ collection, id: 'x' });
       assert.equal(await people.findRole('s1', 'u1'), undefined, 'a lost role must not be answered from memory');
       assert.equal((await people.findCustomer('s1', 'test', 'c1'))?.customerGroupId, null);
-      assert.deepEqual([state.roleReads, state.customerReads], [2, 2]);
+      assert.deepEqual(await stores.storesManagedBy('u1'), [], 'stores no longer managed must not be answered from memory');
+      assert.equal((await stores.findStores(['s1']))[0]?.name, 'Renamed');
+      assert.deepEqual([state.roleReads, state.customerReads, storeState.reads], [2, 2, 4]);
     });
   }
 
@@ -91,6 +121,23 @@ describe("the token path's people caches (SPEC §2's rules re-checked on refresh
     changes.deliver({ collection: 'memberships', id: 'x' });
     await before;
     assert.equal(await people.findRole('s1', 'u1'), 'member');
+  });
+
+  test('stores are cached by their ids and by the user who manages them; the dashboard reads fresh', async () => {
+    const { storeState, stores, lookups } = setUp();
+    await stores.findStores(['s1', 's2']);
+    await stores.findStores(['s1', 's2']);
+    await stores.findStores(['s2']);
+    await stores.storesManagedBy('u1');
+    await stores.storesManagedBy('u1');
+    assert.equal(storeState.reads, 3);
+    assert.deepEqual(
+      lookups.map(([, hit]) => hit),
+      [false, true, false, false, true],
+    );
+    await stores.membershipsOf('u1');
+    await stores.membershipsOf('u1');
+    assert.equal(storeState.dashboardReads, 2);
   });
 
   test('sign-in reads (by email, with the password hash) always reach the database', async () => {

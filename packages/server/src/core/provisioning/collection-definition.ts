@@ -120,9 +120,9 @@ export interface CollectionDefinition<Row extends ProvisionedRecord = Provisione
   /**
    * The token path's caches a committed write to this collection makes stale (adapters/memory/
    * cached-directories.ts): the clients (credentials, apps, and stores whose slug tokens carry), the
-   * markets (markets, their stock locations, their stores), the people (staff roles and customers, which
-   * the token path re-checks on every refresh: memberships, customers, and the users and stores whose
-   * deletion takes theirs along).
+   * markets (markets, their stock locations, their stores), the people (staff roles, customers, the
+   * stores a user manages and stores' names, which the token path re-checks on every refresh:
+   * memberships, customers, and the users and stores whose deletion takes theirs along).
    */
   readonly staleCaches?: readonly ('clients' | 'markets' | 'people')[];
   /** `POST {item}/rotate_secret` (SPEC §5): the record holds a client secret. */
