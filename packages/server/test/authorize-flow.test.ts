@@ -289,7 +289,7 @@ describe('in production', () => {
   test('an http redirect URI registered before the switch to production is refused when used: a 400 page, never a redirect', async () => {
     const t = await startTestApp({ env: { COUNTERSIGN_ENV: 'production', COUNTERSIGN_ISSUER: 'https://auth.example' } });
     try {
-      const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+      const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher, t.deps.changes);
       const store = await f.store();
       // Stored straight into the database, as it was accepted in development.
       const webapp = await f.credential(store.id, 'test', 'webapp', { redirectUris: ['http://backoffice.example/cb'] });
@@ -314,7 +314,7 @@ describe('in production', () => {
   test('page cookies are Secure', async () => {
     const t = await startTestApp({ env: { COUNTERSIGN_ENV: 'production', COUNTERSIGN_ISSUER: 'https://auth.example' } });
     try {
-      const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+      const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher, t.deps.changes);
       const store = await f.store();
       const webapp = await f.credential(store.id, 'test', 'webapp', { redirectUris: ['https://backoffice.example/cb'] });
       const page = await t.app.inject({ method: 'GET', url: authorizePath('/oauth/authorize', { client_id: webapp.clientId }) });

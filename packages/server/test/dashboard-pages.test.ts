@@ -74,6 +74,7 @@ describe('the landing page, the scope reference and the consent page', () => {
       assert.doesNotMatch(page.body, /name="store_[^"]+" value="on" checked/);
     } finally {
       await t.deps.storage.db.deleteFrom('memberships').where('store_id', '=', w.otherStore.id).where('user_id', '=', w.owner.id).execute();
+      t.deps.changes.publish({ collection: 'memberships', id: w.owner.id });
     }
   });
 

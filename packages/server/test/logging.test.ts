@@ -19,7 +19,7 @@ describe('logs (SPEC §9: JSON with request ids, no secret, code, token, passwor
     const storage = await openTestStorage('sqlite');
     const deps = await composeDependencies(testConfig({ COUNTERSIGN_LOG_LEVEL: 'debug' }), storage, new TestClock(), cryptoRandom);
     app = await buildApp(appOptions(deps), { logger: { stream: { write: (line: string) => void lines.push(line) } } });
-    const f = new Fixtures(storage.db, deps.secretHasher);
+    const f = new Fixtures(storage.db, deps.secretHasher, deps.changes);
     integration = await f.credential((await f.store()).id, 'test', 'integration');
     close = async () => {
       await app.close();
@@ -112,7 +112,7 @@ describe('logs at the production level (info)', () => {
     const deps = await composeDependencies(testConfig({ COUNTERSIGN_LOG_LEVEL: 'info' }), storage, new TestClock(), cryptoRandom);
     const app = await buildApp(appOptions(deps), { logger: { stream: { write: (line: string) => void lines.push(line) } } });
     try {
-      const f = new Fixtures(storage.db, deps.secretHasher);
+      const f = new Fixtures(storage.db, deps.secretHasher, deps.changes);
       const client = await f.credential((await f.store()).id, 'test', 'integration');
       for (let i = 0; i < 3; i++) {
         const res = await app.inject({

@@ -39,7 +39,7 @@ describe('GET /metrics (Prometheus)', () => {
     const config = testConfig({ COUNTERSIGN_METRICS_TOKEN: METRICS_TOKEN, COUNTERSIGN_TOKEN_RATE_LIMIT: '3' });
     const deps = await composeDependencies(config, storage, new TestClock(), cryptoRandom);
     app = await buildApp(appOptions(deps), { logger: false });
-    const f = new Fixtures(storage.db, deps.secretHasher);
+    const f = new Fixtures(storage.db, deps.secretHasher, deps.changes);
     client = await f.credential((await f.store()).id, 'test', 'integration');
     close = async () => {
       await app.close();

@@ -16,7 +16,7 @@ describe('a standard OAuth client library (oauth4webapi) against Countersign', (
 
   before(async () => {
     server = await startListeningApp();
-    const f = new Fixtures(server.deps.storage.db, server.deps.secretHasher);
+    const f = new Fixtures(server.deps.storage.db, server.deps.secretHasher, server.deps.changes);
     const store = await f.store('lib-store');
     const location = await f.stockLocation(store.id, 'test', 'eu');
     const prices = await f.priceList(store.id, 'test', 'eur');

@@ -48,7 +48,7 @@ describe('SIGKILL in the middle of refreshes and code redemptions (PostgreSQL)',
     const storage = await openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema.schema });
     deps = await composeDependencies(testConfig({ COUNTERSIGN_KEY_ENCRYPTION_KEY: kek }), storage, systemClock, cryptoRandom);
     app = await buildApp(appOptions(deps), { logger: false });
-    const f = new Fixtures(storage.db, deps.secretHasher);
+    const f = new Fixtures(storage.db, deps.secretHasher, deps.changes);
     const store = await f.store('killed');
     const owner = await f.user(`owner-${randomBytes(4).toString('hex')}@example.test`);
     await f.membership(store.id, owner.id, 'owner');

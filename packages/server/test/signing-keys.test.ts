@@ -35,7 +35,7 @@ describe('signing key rotation (SPEC §4)', () => {
   let credential: { clientId: string; secret?: string };
   before(async () => {
     t = await startTestApp();
-    const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+    const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher, t.deps.changes);
     const store = await f.store();
     credential = await f.credential(store.id, 'test', 'integration', { expiresIn: 86400 });
   });
@@ -148,7 +148,7 @@ describe('COUNTERSIGN_SIGNING_ALG', () => {
     test(`${alg} keys sign tokens that verify against the JWKS`, async () => {
       const t = await startTestApp({ env: { COUNTERSIGN_SIGNING_ALG: alg } });
       try {
-        const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+        const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher, t.deps.changes);
         const store = await f.store();
         const token = await integrationToken(t, await f.credential(store.id, 'test', 'integration'));
         const set = await jwks(t);

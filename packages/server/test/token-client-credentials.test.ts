@@ -33,7 +33,7 @@ describe('POST /oauth/token with client_credentials', () => {
 
   before(async () => {
     t = await startTestApp();
-    f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+    f = new Fixtures(t.deps.storage.db, t.deps.secretHasher, t.deps.changes);
     store = await f.store('acme');
     const other = await f.store('other');
     const eu = await f.stockLocation(store.id, 'test', 'eu_warehouse');
@@ -328,7 +328,7 @@ describe('the token endpoint and cookies', () => {
   test('never sets a cookie, not even a CSRF secret (cookies are scoped to the sign-in and consent pages)', async () => {
     const t = await startTestApp();
     try {
-      const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+      const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher, t.deps.changes);
       const integration = await f.credential((await f.store()).id, 'test', 'integration');
       const res = await t.app.inject({
         method: 'POST',

@@ -10,7 +10,7 @@ export type ExchangeHeaders = Record<string, string | undefined>;
  * confidential one, and codes saved straight through the code store, as approval would save them.
  */
 export async function appExchangeWorld(t: TestApp) {
-  const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+  const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher, t.deps.changes);
   const user = await f.user(`dev-${randomBytes(4).toString('hex')}@example.invalid`);
   const stores = [await f.store(), await f.store(), await f.store()] as const;
   await f.membership(stores[0].id, user.id, 'owner');

@@ -46,7 +46,7 @@ const unique = () => randomBytes(4).toString('hex');
  * the operator and to read the database.
  */
 export async function dashboardWorld(t: TestApp) {
-  const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+  const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher, t.deps.changes);
   const password = 'correct horse battery';
   const person = async (label: string) => ({ ...(await f.user(`${label}-${unique()}@example.invalid`, password)), password });
   const [owner, admin, member, outsider, developer] = await Promise.all([

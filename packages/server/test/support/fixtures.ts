@@ -3,6 +3,7 @@ import type { Database } from '../../src/adapters/sql/database-schema';
 import { cryptoRandom } from '../../src/adapters/system/crypto-random';
 import type { CredentialKind } from '../../src/core/model/client';
 import type { Mode } from '../../src/core/model/mode';
+import type { RecordChange } from '../../src/core/model/record-change';
 import { passwordHasher } from '../../src/core/secrets/password-hasher';
 import { newClientSecret, newId } from '../../src/core/secrets/random-alphanumeric';
 import type { SecretHasher } from '../../src/core/secrets/secret-hasher';
@@ -12,12 +13,15 @@ const stamps = { created_at: now, updated_at: now };
 
 /**
  * Rows written straight into the database, for tests of the OAuth endpoints that should not depend
- * on the provisioning API. The provisioning API has its own tests.
+ * on the provisioning API. The provisioning API has its own tests. Given the app's change hub, each
+ * write of a person, a membership or a store is published as the provisioning API publishes a
+ * committed write, so that the token path's caches (ADR 0031) see it as they would in production.
  */
 export class Fixtures {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly hasher: SecretHasher,
+    private readonly changes?: { publish(change: RecordChange): void },
   ) {}
 
   async store(slug = `store-${newId(cryptoRandom).slice(0, 6).toLowerCase()}`) {
@@ -26,6 +30,7 @@ export class Fixtures {
       .insertInto('stores')
       .values({ id, slug, name: slug, currency: 'EUR', ...stamps })
       .execute();
+    this.changes?.publish({ collection: 'stores', id });
     return { id, slug };
   }
 
@@ -101,6 +106,7 @@ export class Fixtures {
         ...stamps,
       })
       .execute();
+    this.changes?.publish({ collection: 'customers', id });
     return { id, email, password };
   }
 
@@ -110,14 +116,17 @@ export class Fixtures {
       .insertInto('users')
       .values({ id, email, name: email, password_hash: await passwordHasher.hash(password), ...stamps })
       .execute();
+    this.changes?.publish({ collection: 'users', id });
     return { id, email, password };
   }
 
   async membership(storeId: string, userId: string, role: 'owner' | 'admin' | 'member') {
+    const id = newId(cryptoRandom);
     await this.db
       .insertInto('memberships')
-      .values({ id: newId(cryptoRandom), store_id: storeId, user_id: userId, role, ...stamps })
+      .values({ id, store_id: storeId, user_id: userId, role, ...stamps })
       .execute();
+    this.changes?.publish({ collection: 'memberships', id });
   }
 
   async credential(

@@ -9,7 +9,7 @@ import type { TestApp } from './test-app';
  * endpoints.
  */
 export async function shopWorld(t: TestApp) {
-  const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher);
+  const f = new Fixtures(t.deps.storage.db, t.deps.secretHasher, t.deps.changes);
   const store = await f.store('shop');
   const eu = await f.stockLocation(store.id, 'test', 'eu');
   const us = await f.stockLocation(store.id, 'test', 'us');
