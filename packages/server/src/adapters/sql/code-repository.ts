@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { CodeStore } from '../../core/ports/code-store';
 import type { Database } from './database-schema';
 import { isPostgres } from './dialect';
 import { fromIso, toIso } from './iso-time';
 import { redeemAuthorizationCode } from './redeem-authorization-code';
+import { sqliteWriteTransaction } from './sqlite-write-transaction';
 
 const KEEP_EXPIRED_MS = 24 * 3600 * 1000;
 
@@ -11,24 +12,24 @@ export function codeRepository(db: Kysely<Database>): CodeStore {
   const postgres = isPostgres(db);
   return {
     async save(codeHash, code) {
-      await db
-        .insertInto('authorization_codes')
-        .values({
-          code_hash: codeHash,
-          client_id: code.clientId,
-          redirect_uri: code.redirectUri,
-          redirect_uri_sent: code.redirectUriSent ? 1 : 0,
-          code_challenge: code.codeChallenge,
-          scope: code.scope,
-          store_ids: JSON.stringify(code.storeIds),
-          owner_type: code.owner.type,
-          owner_id: code.owner.id,
-          created_at: toIso(code.createdAt),
-          expires_at: toIso(code.expiresAt),
-          used_at: null,
-          grant_id: null,
-        })
-        .execute();
+      const row: Insertable<Database['authorization_codes']> = {
+        code_hash: codeHash,
+        client_id: code.clientId,
+        redirect_uri: code.redirectUri,
+        redirect_uri_sent: code.redirectUriSent ? 1 : 0,
+        code_challenge: code.codeChallenge,
+        scope: code.scope,
+        store_ids: JSON.stringify(code.storeIds),
+        owner_type: code.owner.type,
+        owner_id: code.owner.id,
+        created_at: toIso(code.createdAt),
+        expires_at: toIso(code.expiresAt),
+        used_at: null,
+        grant_id: null,
+      };
+      // SQLite: one synchronous write, without Kysely building the insert anew each time (ADR 0032).
+      if (postgres) await db.insertInto('authorization_codes').values(row).execute();
+      else await sqliteWriteTransaction(db, (write) => write.insert('authorization_codes', [row]));
     },
 
     async find(codeHash) {

@@ -1,11 +1,11 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { AuditActor } from '../../core/model/audit-actor';
 import type { AuditEntry } from '../../core/model/audit-entry';
 import type { Grant } from '../../core/model/grant';
 import type { GrantRevocation, GrantSelector } from '../../core/model/grant-revocation';
 import type { Mode } from '../../core/model/mode';
 import type { GrantStore, NewRefreshToken } from '../../core/ports/grant-store';
-import { insertAuditEntries } from './audit-log';
+import { auditEntryRow, insertAuditEntries } from './audit-log';
 import type { Database, GrantRow, RefreshTokenRow } from './database-schema';
 import { isPostgres } from './dialect';
 import { grantRow, grantStoreRows, refreshTokenRow } from './grant-rows';
@@ -106,7 +106,29 @@ export async function revokeGrantsWhere(
   return revoked.map((g) => g.id);
 }
 
-/** Inserts a grant, its stores and its first refresh token inside the caller's transaction. */
+/** The rows a new grant is written as, table by table, in the order they are inserted. */
+export interface GrantCreationRows {
+  readonly grants: readonly Insertable<Database['grants']>[];
+  readonly grant_stores: readonly Insertable<Database['grant_stores']>[];
+  readonly refresh_tokens: readonly Insertable<Database['refresh_tokens']>[];
+  readonly audit_entries: readonly Insertable<Database['audit_entries']>[];
+}
+
+/**
+ * A grant, its stores, its first refresh token and (SPEC §5: every authorization is audited, with the
+ * write that creates it) its audit entries, as rows: what `insertGrant`, and the code redemption on
+ * either database, write.
+ */
+export function grantCreationRows(grant: Grant, refresh: NewRefreshToken | null, actor: AuditActor, apiKeyKid?: string): GrantCreationRows {
+  return {
+    grants: [grantRow(grant, apiKeyKid)],
+    grant_stores: grantStoreRows(grant),
+    refresh_tokens: refresh ? [refreshTokenRow(refresh, grant.id, grant.clientId, null)] : [],
+    audit_entries: grantCreationAuditEntries(grant, actor).map(auditEntryRow),
+  };
+}
+
+/** Inserts a grant, its stores, its first refresh token and its audit entries inside the caller's transaction. */
 export async function insertGrant(
   trx: Transaction<Database>,
   grant: Grant,
@@ -114,15 +136,11 @@ export async function insertGrant(
   actor: AuditActor,
   apiKeyKid?: string,
 ): Promise<void> {
-  await trx.insertInto('grants').values(grantRow(grant, apiKeyKid)).execute();
-  if (grant.storeIds.length > 0) await trx.insertInto('grant_stores').values(grantStoreRows(grant)).execute();
-  if (refresh)
-    await trx
-      .insertInto('refresh_tokens')
-      .values(refreshTokenRow(refresh, grant.id, grant.clientId, null))
-      .execute();
-  // SPEC §5: every authorization is audited, in the transaction that creates it.
-  await insertAuditEntries(trx, grantCreationAuditEntries(grant, actor));
+  const rows = grantCreationRows(grant, refresh, actor, apiKeyKid);
+  await trx.insertInto('grants').values(rows.grants).execute();
+  if (rows.grant_stores.length > 0) await trx.insertInto('grant_stores').values(rows.grant_stores).execute();
+  if (rows.refresh_tokens.length > 0) await trx.insertInto('refresh_tokens').values(rows.refresh_tokens).execute();
+  if (rows.audit_entries.length > 0) await trx.insertInto('audit_entries').values(rows.audit_entries).execute();
 }
 
 /** SPEC §5: a grant's creation, audited once per store it covers (once without a store when none). */

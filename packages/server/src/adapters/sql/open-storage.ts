@@ -7,6 +7,7 @@ import type { Database } from './database-schema';
 import { type Dialect, isUniqueViolation } from './dialect';
 import { guardedPostgresPool } from './guarded-postgres-pool';
 import { migrateToLatest } from './migrate-to-latest';
+import { attachSqliteWrites } from './sqlite-write-transaction';
 import { withStatementCache } from './statement-cache';
 import { startWalCheckpointer } from './wal-checkpointer';
 
@@ -68,7 +69,9 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('synchronous = NORMAL');
   // A file's WAL is checkpointed from a thread of its own, not by the commits on the event loop (ADR 0030).
   const checkpointer = path === ':memory:' ? undefined : startWalCheckpointer(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  attachSqliteWrites(db, sqlite, statements);
   return {
     db,
     dialect: 'sqlite',

@@ -3,11 +3,10 @@ import type { AuditActor } from '../../core/model/audit-actor';
 import type { Grant } from '../../core/model/grant';
 import type { RedemptionOutcome } from '../../core/ports/code-store';
 import type { NewRefreshToken } from '../../core/ports/grant-store';
-import { auditEntryRow } from './audit-log';
 import type { Database } from './database-schema';
-import { grantCreationAuditEntries, insertGrant } from './grant-repository';
-import { grantRow, grantStoreRows, refreshTokenRow } from './grant-rows';
+import { grantCreationRows } from './grant-repository';
 import { toIso } from './iso-time';
+import { type SqliteWrite, sqliteWriteTransaction } from './sqlite-write-transaction';
 
 export interface Redemption {
   readonly codeHash: string;
@@ -21,36 +20,34 @@ export interface Redemption {
 /**
  * RFC 6749 §4.1.2: an authorization code is used once, and the grant it becomes (its stores, its
  * first refresh token, its audit entries) is written with that use or not at all. PostgreSQL in one
- * statement, SQLite in a transaction of one statement per step.
+ * statement, SQLite in a synchronous transaction of one statement per step.
  */
 export function redeemAuthorizationCode(db: Kysely<Database>, redemption: Redemption, postgres: boolean): Promise<RedemptionOutcome> {
-  return postgres ? redeemOnPostgres(db, redemption) : redeemStepByStep(db, redemption);
+  return postgres ? redeemOnPostgres(db, redemption) : sqliteWriteTransaction(db, (write) => redeemStepByStep(write, redemption));
 }
 
-/** SQLite, where a statement is a function call, not a round trip. */
-function redeemStepByStep(
-  db: Kysely<Database>,
-  { codeHash, now, grant, refresh, actor, apiKeyKid }: Redemption,
-): Promise<RedemptionOutcome> {
-  return db.transaction().execute(async (trx) => {
-    // Single use: only one UPDATE can find the code unused.
-    const used = await trx
-      .updateTable('authorization_codes')
-      .set({ used_at: toIso(now), grant_id: grant.id })
-      .where('code_hash', '=', codeHash)
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    if (used.numUpdatedRows !== 1n) return 'already_used' as const;
-    await insertGrant(trx, grant, refresh, actor, apiKeyKid);
-    return 'redeemed' as const;
-  });
+/** SQLite, where a statement is a function call, not a round trip: one synchronous write transaction (ADR 0032). */
+function redeemStepByStep(write: SqliteWrite, { codeHash, now, grant, refresh, actor, apiKeyKid }: Redemption): RedemptionOutcome {
+  // Single use: only one UPDATE can find the code unused.
+  const used = write.run(`update authorization_codes set used_at = ?, grant_id = ? where code_hash = ? and used_at is null`, [
+    toIso(now),
+    grant.id,
+    codeHash,
+  ]);
+  if (used !== 1) return 'already_used';
+  const rows = grantCreationRows(grant, refresh, actor, apiKeyKid);
+  write.insert('grants', rows.grants);
+  write.insert('grant_stores', rows.grant_stores);
+  write.insert('refresh_tokens', rows.refresh_tokens);
+  write.insert('audit_entries', rows.audit_entries);
+  return 'redeemed';
 }
 
 /**
  * The same on PostgreSQL as one statement, which PostgreSQL runs as its own transaction (a statement
  * is a round trip, and the transaction took seven): data-modifying CTEs, each inserting only when the
  * code's single-use UPDATE found it unused; the references between the new rows are checked at the
- * statement's end. The rows are `insertGrant`'s own (the same row builders), handed over as JSON and
+ * statement's end. The rows are `grantCreationRows`, as `insertGrant` writes them, handed over as JSON and
  * expanded into each table's row type, so the columns are not listed twice.
  */
 async function redeemOnPostgres(
@@ -58,23 +55,23 @@ async function redeemOnPostgres(
   { codeHash, now, grant, refresh, actor, apiKeyKid }: Redemption,
 ): Promise<RedemptionOutcome> {
   const json = (value: unknown) => JSON.stringify(value);
-  const refreshRows = refresh ? [refreshTokenRow(refresh, grant.id, grant.clientId, null)] : [];
+  const rows = grantCreationRows(grant, refresh, actor, apiKeyKid);
   const result = await sql<{ redeemed: boolean }>`
     with used as (
       update authorization_codes set used_at = ${toIso(now)}, grant_id = ${grant.id}
        where code_hash = ${codeHash} and used_at is null
        returning code_hash
     ), g as (
-      insert into grants select r.* from used, jsonb_populate_record(null::grants, ${json(grantRow(grant, apiKeyKid))}::jsonb) r
+      insert into grants select r.* from used, jsonb_populate_record(null::grants, ${json(rows.grants[0])}::jsonb) r
       returning id
     ), linked as (
-      insert into grant_stores select r.* from g, jsonb_populate_recordset(null::grant_stores, ${json(grantStoreRows(grant))}::jsonb) r
+      insert into grant_stores select r.* from g, jsonb_populate_recordset(null::grant_stores, ${json(rows.grant_stores)}::jsonb) r
     ), refreshed as (
-      insert into refresh_tokens select r.* from g, jsonb_populate_recordset(null::refresh_tokens, ${json(refreshRows)}::jsonb) r
+      insert into refresh_tokens select r.* from g, jsonb_populate_recordset(null::refresh_tokens, ${json(rows.refresh_tokens)}::jsonb) r
     ), audited as (
       insert into audit_entries (store_id, mode, actor, action, target_type, target_id, details, at)
       select r.store_id, r.mode, r.actor, r.action, r.target_type, r.target_id, r.details, r.at
-        from g, jsonb_populate_recordset(null::audit_entries, ${json(grantCreationAuditEntries(grant, actor).map(auditEntryRow))}::jsonb) r
+        from g, jsonb_populate_recordset(null::audit_entries, ${json(rows.audit_entries)}::jsonb) r
     )
     select exists (select 1 from used) as redeemed`.execute(db);
   return result.rows[0]?.redeemed ? 'redeemed' : 'already_used';

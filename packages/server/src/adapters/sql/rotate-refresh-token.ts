@@ -1,8 +1,9 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { GrantStore, RotationOutcome } from '../../core/ports/grant-store';
 import type { Database } from './database-schema';
 import { refreshTokenRow } from './grant-rows';
 import { toIso } from './iso-time';
+import { type SqliteWrite, sqliteWriteTransaction } from './sqlite-write-transaction';
 
 /** Thrown inside the step-by-step rotation's transaction when the grant is revoked or expired: rolls it back. */
 class GrantInactive extends Error {}
@@ -10,40 +11,35 @@ class GrantInactive extends Error {}
 type RotationInput = Parameters<GrantStore['rotate']>[0];
 
 /**
- * The rotation inside the caller's transaction, one statement per step (SQLite, where a statement is
- * a function call, not a round trip). Throws GrantInactive, which rolls the transaction back.
+ * The rotation as one SQLite write transaction, one statement per step (a statement there is a
+ * function call, not a round trip), run synchronously (ADR 0032). Throws GrantInactive, which rolls
+ * the transaction back.
  */
-async function rotateStepByStep(trx: Transaction<Database>, rotation: RotationInput): Promise<RotationOutcome> {
+function rotateStepByStep(write: SqliteWrite, rotation: RotationInput): RotationOutcome {
   const { oldId, grantId, now, next, successorCipher, graceUntil } = rotation;
   const at = toIso(now);
-  // The updates as raw SQL: Kysely builds and compiles a query anew on every call, which here cost
-  // more than SQLite took to run them.
   // RFC 9700 §4.14.2: exactly one caller may use a refresh token; the WHERE makes the race safe.
-  const old = (
-    await sql<{ client_id: string; parent_id: string | null }>`
-      update refresh_tokens set used_at = ${at}, successor_cipher = ${successorCipher}, grace_until = ${graceUntil === null ? null : toIso(graceUntil)}
-       where id = ${oldId} and used_at is null
-       returning client_id, parent_id`.execute(trx)
-  ).rows[0];
+  const old = write.first<{ client_id: string; parent_id: string | null }>(
+    `update refresh_tokens set used_at = ?, successor_cipher = ?, grace_until = ?
+      where id = ? and used_at is null
+      returning client_id, parent_id`,
+    [at, successorCipher, graceUntil === null ? null : toIso(graceUntil), oldId],
+  );
   if (old === undefined) return 'already_used';
-  // Locks the grant row: a concurrent revoke either happened before (no rotation) or waits and
+  // The transaction holds SQLite's write lock from its start (BEGIN IMMEDIATE): a concurrent revoke
+  // either committed before (the grant is no longer live: no rotation) or runs after this commits and
   // revokes the grant the new tokens belong to.
-  const live = await sql`
-    update grants set last_used_at = ${at}
-     where id = ${grantId} and revoked_at is null and expires_at > ${at}`.execute(trx);
-  if (live.numAffectedRows !== 1n) throw new GrantInactive();
+  const live = write.run(`update grants set last_used_at = ? where id = ? and revoked_at is null and expires_at > ?`, [at, grantId, at]);
+  if (live !== 1) throw new GrantInactive();
   // A predecessor's kept pair is no use once its successor has itself been used. Only the parent can
   // hold one: every older token's was dropped when its own successor was used. By id, so that the
   // cost does not grow with the chain (a grant refreshed hourly for 90 days has two thousand tokens).
   if (old.parent_id !== null) {
-    await sql`
-      update refresh_tokens set successor_cipher = null, grace_until = null
-       where id = ${old.parent_id} and successor_cipher is not null`.execute(trx);
+    write.run(`update refresh_tokens set successor_cipher = null, grace_until = null where id = ? and successor_cipher is not null`, [
+      old.parent_id,
+    ]);
   }
-  await trx
-    .insertInto('refresh_tokens')
-    .values(refreshTokenRow(next, grantId, old.client_id, oldId))
-    .execute();
+  write.insert('refresh_tokens', [refreshTokenRow(next, grantId, old.client_id, oldId)]);
   return 'rotated';
 }
 
@@ -93,12 +89,13 @@ async function rotateOnPostgres(db: Kysely<Database>, rotation: RotationInput): 
 /**
  * RFC 9700 §4.14.2 refresh-token rotation, all or nothing: the presented token used (exactly once)
  * while its grant is live (and locked), the grant touched, the parent's kept pair dropped, the
- * successor inserted. PostgreSQL in one statement, SQLite in a transaction of one statement per step.
+ * successor inserted. PostgreSQL in one statement, SQLite in a synchronous transaction of one statement
+ * per step.
  */
 export async function rotateRefreshToken(db: Kysely<Database>, rotation: RotationInput, postgres: boolean): Promise<RotationOutcome> {
   if (postgres) return rotateOnPostgres(db, rotation);
   try {
-    return await db.transaction().execute((trx) => rotateStepByStep(trx, rotation));
+    return await sqliteWriteTransaction(db, (write) => rotateStepByStep(write, rotation));
   } catch (error) {
     if (error instanceof GrantInactive) return 'grant_inactive';
     throw error;

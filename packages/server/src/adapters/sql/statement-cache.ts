@@ -1,7 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from 'kysely';
-import { TemporarilyUnavailableError } from '../../core/errors/temporarily-unavailable-error';
-import { isSqliteBusy } from './dialect';
+import { guardSqliteBusy as guard } from './guard-sqlite-busy';
 
 /**
  * better-sqlite3 behind Kysely, with each SQL text prepared once: Kysely's SQLite driver calls
@@ -39,13 +38,4 @@ function guarded(statement: SqliteDatabase.Statement): SqliteStatement {
     run: (parameters) => guard(() => statement.run(parameters)),
     iterate: (parameters) => guard(() => statement.iterate(parameters)),
   };
-}
-
-function guard<T>(call: () => T): T {
-  try {
-    return call();
-  } catch (error) {
-    if (isSqliteBusy(error)) throw Object.assign(new TemporarilyUnavailableError(), { cause: error });
-    throw error;
-  }
 }
