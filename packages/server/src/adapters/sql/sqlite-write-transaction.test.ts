@@ -49,6 +49,75 @@ describe('sqliteWriteTransaction', () => {
     assert.deepEqual(await actions(), ['a', 'b']);
   });
 
+  test('works asked for in the same turn commit together, in order, each rolled back alone when it throws', async () => {
+    await clear();
+    const ran: string[] = [];
+    const results = await Promise.allSettled([
+      sqliteWriteTransaction(storage.db, (write) => {
+        ran.push('a');
+        write.insert('audit_entries', [entry('a')]);
+        return 'a done';
+      }),
+      sqliteWriteTransaction(storage.db, (write) => {
+        ran.push('b');
+        write.insert('audit_entries', [entry('b')]);
+        throw new Error('b failed');
+      }),
+      sqliteWriteTransaction(storage.db, (write) => {
+        ran.push('c');
+        // Sees the first work's row (not yet committed: the same transaction), not the second's.
+        const seen = write.first<{ n: number }>(`select count(*) as n from audit_entries`, [])?.n;
+        write.insert('audit_entries', [entry('c')]);
+        return seen;
+      }),
+    ]);
+    assert.deepEqual(ran, ['a', 'b', 'c']);
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
+      ['a done', 'b failed', 1],
+    );
+    assert.deepEqual(await actions(), ['a', 'c']);
+  });
+
+  test('a promise settles once its work is committed: another connection sees the row', async () => {
+    await clear();
+    await sqliteWriteTransaction(storage.db, (write) => write.insert('audit_entries', [entry('durable')]));
+    const other = new SqliteDatabase(join(dir, 'write.sqlite'), { readonly: true });
+    try {
+      assert.deepEqual(other.prepare('select action from audit_entries').all(), [{ action: 'durable' }]);
+    } finally {
+      other.close();
+    }
+  });
+
+  test('when SQLite ends the transaction in the middle, no work of the batch is kept or runs on its own', async () => {
+    await clear();
+    const ran: string[] = [];
+    const results = await Promise.allSettled([
+      sqliteWriteTransaction(storage.db, (write) => {
+        ran.push('a');
+        write.insert('audit_entries', [entry('a')]);
+      }),
+      // What SQLite does by itself on some errors (a full disk, an I/O error): the whole transaction rolled back.
+      sqliteWriteTransaction(storage.db, (write) => {
+        ran.push('b');
+        write.run('rollback', []);
+      }),
+      sqliteWriteTransaction(storage.db, (write) => {
+        ran.push('c');
+        write.insert('audit_entries', [entry('c')]);
+      }),
+    ]);
+    assert.deepEqual(ran, ['a', 'b']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected', 'rejected'],
+    );
+    assert.deepEqual(await actions(), []);
+    await sqliteWriteTransaction(storage.db, (write) => write.insert('audit_entries', [entry('next')]));
+    assert.deepEqual(await actions(), ['next']);
+  });
+
   test('an exception in the work rolls every statement back and is rethrown', async () => {
     await clear();
     await assert.rejects(
@@ -112,10 +181,14 @@ describe('sqliteWriteTransaction', () => {
     const other = new SqliteDatabase(join(dir, 'write.sqlite'));
     try {
       other.prepare('begin immediate').run();
-      await assert.rejects(
+      const blocked = await Promise.allSettled([
         sqliteWriteTransaction(storage.db, (write) => write.insert('audit_entries', [entry('blocked')])),
-        TemporarilyUnavailableError,
-      );
+        sqliteWriteTransaction(storage.db, (write) => write.insert('audit_entries', [entry('blocked too')])),
+      ]);
+      for (const result of blocked) {
+        assert.equal(result.status, 'rejected');
+        assert.ok((result as PromiseRejectedResult).reason instanceof TemporarilyUnavailableError);
+      }
       other.prepare('rollback').run();
       await sqliteWriteTransaction(storage.db, (write) => write.insert('audit_entries', [entry('after')]));
       assert.deepEqual(await actions(), ['after']);
