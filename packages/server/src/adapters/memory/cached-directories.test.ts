@@ -12,7 +12,15 @@ import { cachedDirectories, type TokenPathCache } from './cached-directories';
 
 /** A people directory whose answers the test changes, counting the reads that reach it. */
 function peopleBehind() {
-  const state = { role: 'owner' as Role | undefined, groupId: 'vip' as string | null, roleReads: 0, customerReads: 0, signInReads: 0 };
+  const state = {
+    role: 'owner' as Role | undefined,
+    groupId: 'vip' as string | null,
+    userName: 'Ada' as string | undefined,
+    roleReads: 0,
+    customerReads: 0,
+    userReads: 0,
+    signInReads: 0,
+  };
   const people: PeopleDirectory = {
     findRole: async () => {
       state.roleReads++;
@@ -26,7 +34,10 @@ function peopleBehind() {
       state.signInReads++;
       return undefined;
     },
-    findUser: async () => undefined,
+    findUser: async (id) => {
+      state.userReads++;
+      return state.userName === undefined ? undefined : { id, email: 'u@shop.invalid', name: state.userName, passwordHash: 'h' };
+    },
     findUserByEmail: async () => {
       state.signInReads++;
       return undefined;
@@ -87,22 +98,25 @@ describe("the token path's people caches (SPEC §2's rules re-checked on refresh
   });
 
   for (const collection of ['memberships', 'users', 'stores', 'customers'] as const satisfies readonly CollectionName[]) {
-    test(`a committed write to ${collection} drops every cached role, customer and store at once`, async () => {
+    test(`a committed write to ${collection} drops every cached role, customer, user and store at once`, async () => {
       const { changes, state, storeState, people, stores } = setUp();
       await people.findRole('s1', 'u1');
       await people.findCustomer('s1', 'test', 'c1');
+      await people.findUser('u1');
       await stores.storesManagedBy('u1');
       await stores.findStores(['s1']);
       state.role = undefined;
       state.groupId = null;
+      state.userName = undefined;
       storeState.managed = [];
       storeState.name = 'Renamed';
       changes.deliver({ collection, id: 'x' });
       assert.equal(await people.findRole('s1', 'u1'), undefined, 'a lost role must not be answered from memory');
       assert.equal((await people.findCustomer('s1', 'test', 'c1'))?.customerGroupId, null);
+      assert.equal(await people.findUser('u1'), undefined, 'a deleted user must not be answered from memory');
       assert.deepEqual(await stores.storesManagedBy('u1'), [], 'stores no longer managed must not be answered from memory');
       assert.equal((await stores.findStores(['s1']))[0]?.name, 'Renamed');
-      assert.deepEqual([state.roleReads, state.customerReads, storeState.reads], [2, 2, 4]);
+      assert.deepEqual([state.roleReads, state.customerReads, state.userReads, storeState.reads], [2, 2, 2, 4]);
     });
   }
 
@@ -138,6 +152,21 @@ describe("the token path's people caches (SPEC §2's rules re-checked on refresh
     await stores.membershipsOf('u1');
     await stores.membershipsOf('u1');
     assert.equal(storeState.dashboardReads, 2);
+  });
+
+  test('a staff member is read by id once, then from memory until the TTL passes', async () => {
+    const { clock, state, people, lookups } = setUp(5);
+    assert.equal((await people.findUser('u1'))?.name, 'Ada');
+    assert.equal((await people.findUser('u1'))?.name, 'Ada');
+    assert.equal(state.userReads, 1);
+    assert.deepEqual(
+      lookups.filter(([cache]) => cache === 'users').map(([, hit]) => hit),
+      [false, true],
+    );
+    state.userName = 'Ada L.';
+    clock.advance(6);
+    assert.equal((await people.findUser('u1'))?.name, 'Ada L.');
+    assert.equal(state.userReads, 2);
   });
 
   test('sign-in reads (by email, with the password hash) always reach the database', async () => {

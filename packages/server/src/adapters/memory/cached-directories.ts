@@ -3,6 +3,7 @@ import type { OAuthClient } from '../../core/model/client';
 import type { Customer } from '../../core/model/customer';
 import type { Market, StockLocation } from '../../core/model/market';
 import type { Role } from '../../core/model/role';
+import type { StaffUser } from '../../core/model/staff-user';
 import type { StoreSummary } from '../../core/model/store-summary';
 import type { ClientDirectory } from '../../core/ports/client-directory';
 import type { Clock } from '../../core/ports/clock';
@@ -17,7 +18,7 @@ const staleCaches = (collection: string) =>
   (provisioningCollections as Readonly<Record<string, AnyCollection | undefined>>)[collection]?.staleCaches ?? [];
 
 /** The token path's caches, by the name the metrics give them. */
-export type TokenPathCache = 'clients' | 'markets' | 'stock_locations' | 'roles' | 'customers' | 'stores';
+export type TokenPathCache = 'clients' | 'markets' | 'stock_locations' | 'roles' | 'customers' | 'users' | 'stores';
 
 /** The directories the token path and the authorization endpoint read. */
 export interface Directories {
@@ -30,7 +31,8 @@ export interface Directories {
 /**
  * The token path reads clients and markets on every request, and a person's role or customer record (or,
  * for an app, the stores they manage) on every refresh and code redemption (SPEC §2's rules, checked
- * again), and the authorization endpoint a store's name; these caches answer repeated reads from memory for
+ * again), and the authorization endpoint a store's name and, to resume a staff member's sign-in
+ * session, the staff member by id; these caches answer repeated reads from memory for
  * `ttlSeconds`, and forget everything of a kind as soon as a write to it commits here or, through the
  * change channel, at another instance (SPEC §4). Unknown client ids and missing memberships are cached
  * too (briefly), so a flood of bad ids does not become a flood of queries. A read that began before
@@ -51,6 +53,8 @@ export function cachedDirectories(
   );
   const roleCache = new TtlCache<Role | undefined>(clock, ttlSeconds * 1000, undefined, (hit) => observe('roles', hit));
   const customerCache = new TtlCache<Customer | undefined>(clock, ttlSeconds * 1000, undefined, (hit) => observe('customers', hit));
+  // Staff by id: a sign-in page's session resumed (SPEC §3), the consent page's names.
+  const userCache = new TtlCache<StaffUser | undefined>(clock, ttlSeconds * 1000, undefined, (hit) => observe('users', hit));
   // Stores by their ids (`findStores`: the names) and the stores a user manages (their memberships).
   const storeCache = new TtlCache<StoreSummary[]>(clock, ttlSeconds * 1000, undefined, (hit) => observe('stores', hit));
   changes.subscribe(({ collection }) => {
@@ -63,6 +67,7 @@ export function cachedDirectories(
     if (stale.includes('people')) {
       roleCache.clear();
       customerCache.clear();
+      userCache.clear();
       storeCache.clear();
     }
   });
@@ -77,7 +82,7 @@ export function cachedDirectories(
     people: {
       // Sign-in reads (by email, with the password hash) go to the database every time.
       findCustomerByEmail: (storeId, mode, email) => people.findCustomerByEmail(storeId, mode, email),
-      findUser: (id) => people.findUser(id),
+      findUser: (id) => userCache.getOrLoad(id, () => people.findUser(id)),
       findUserByEmail: (email) => people.findUserByEmail(email),
       findRole: (storeId, userId) => roleCache.getOrLoad(`${storeId}|${userId}`, () => people.findRole(storeId, userId)),
       findCustomer: (storeId, mode, id) =>
