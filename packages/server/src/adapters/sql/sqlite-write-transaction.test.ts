@@ -7,7 +7,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { TemporarilyUnavailableError } from '../../core/errors/temporarily-unavailable-error';
 import { openStorage, type Storage } from './open-storage';
-import { sqliteWriteTransaction } from './sqlite-write-transaction';
+import { type SqliteWrite, sqliteWriteTransaction } from './sqlite-write-transaction';
 
 const entry = (action: string) => ({
   store_id: 'st_1',
@@ -19,6 +19,12 @@ const entry = (action: string) => ({
   details: '{}',
   at: '2026-01-01T00:00:00.000Z',
 });
+
+/** A work that notes that it ran and inserts an audit entry named after it. */
+const inserting = (ran: string[], action: string) => (write: SqliteWrite) => {
+  ran.push(action);
+  write.insert('audit_entries', [entry(action)]);
+};
 
 describe('sqliteWriteTransaction', () => {
   const dir = mkdtempSync(join(tmpdir(), 'countersign-sqlite-write-'));
@@ -53,14 +59,9 @@ describe('sqliteWriteTransaction', () => {
     await clear();
     const ran: string[] = [];
     const results = await Promise.allSettled([
+      sqliteWriteTransaction(storage.db, inserting(ran, 'a')),
       sqliteWriteTransaction(storage.db, (write) => {
-        ran.push('a');
-        write.insert('audit_entries', [entry('a')]);
-        return 'a done';
-      }),
-      sqliteWriteTransaction(storage.db, (write) => {
-        ran.push('b');
-        write.insert('audit_entries', [entry('b')]);
+        inserting(ran, 'b')(write);
         throw new Error('b failed');
       }),
       sqliteWriteTransaction(storage.db, (write) => {
@@ -74,7 +75,7 @@ describe('sqliteWriteTransaction', () => {
     assert.deepEqual(ran, ['a', 'b', 'c']);
     assert.deepEqual(
       results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
-      ['a done', 'b failed', 1],
+      [undefined, 'b failed', 1],
     );
     assert.deepEqual(await actions(), ['a', 'c']);
   });
@@ -94,19 +95,13 @@ describe('sqliteWriteTransaction', () => {
     await clear();
     const ran: string[] = [];
     const results = await Promise.allSettled([
-      sqliteWriteTransaction(storage.db, (write) => {
-        ran.push('a');
-        write.insert('audit_entries', [entry('a')]);
-      }),
+      sqliteWriteTransaction(storage.db, inserting(ran, 'a')),
       // What SQLite does by itself on some errors (a full disk, an I/O error): the whole transaction rolled back.
       sqliteWriteTransaction(storage.db, (write) => {
         ran.push('b');
         write.run('rollback', []);
       }),
-      sqliteWriteTransaction(storage.db, (write) => {
-        ran.push('c');
-        write.insert('audit_entries', [entry('c')]);
-      }),
+      sqliteWriteTransaction(storage.db, inserting(ran, 'c')),
     ]);
     assert.deepEqual(ran, ['a', 'b']);
     assert.deepEqual(
