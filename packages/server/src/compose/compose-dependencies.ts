@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { hkdfSync } from 'node:crypto';
 import { cachedDirectories } from '../adapters/memory/cached-directories';
+import { rememberIssuedCodes } from '../adapters/memory/remember-issued-codes';
 import { type ChangeChannel, connectRedisChangeChannel } from '../adapters/redis/redis-change-channel';
 import { changeFeedRepository } from '../adapters/sql/change-feed-repository';
 import { clientDirectoryRepository } from '../adapters/sql/client-directory-repository';
@@ -122,7 +123,8 @@ export async function composeDependencies(
     failedAttempts: rateLimiting.failedAttempts,
     grantMaxAgeSeconds: config.grantMaxAge,
     refreshGraceSeconds: config.refreshGrace,
-    codes: codeRepository(storage.db),
+    // Codes issued here are redeemed without reading them back (ADR 0033); off with the caches.
+    codes: config.clientCacheTtl > 0 ? rememberIssuedCodes(codeRepository(storage.db), clock) : codeRepository(storage.db),
     stores: directories.stores,
     codeTtlSeconds: config.codeTtl,
     changes,

@@ -107,7 +107,7 @@ export const settings = {
   COUNTERSIGN_CLIENT_CACHE_TTL: {
     schema: int(0, 300),
     default: '5',
-    doc: 'seconds a client or market read stays cached on the token path (0 = no cache)',
+    doc: 'seconds a client, market, staff member or role, customer or store read stays cached on the token path (0 = no cache)',
   },
   COUNTERSIGN_DEMO: {
     schema: flag,
