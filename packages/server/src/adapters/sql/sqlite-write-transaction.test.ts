@@ -108,6 +108,10 @@ describe('sqliteWriteTransaction', () => {
       results.map((r) => r.status),
       ['rejected', 'rejected', 'rejected'],
     );
+    // Every caller is told why: the error of the work during which SQLite ended the transaction.
+    const reason = (results[0] as PromiseRejectedResult).reason as Error;
+    assert.match(reason.message, /rolled the write transaction back/);
+    assert.ok(reason.cause instanceof Error, 'the cause is the error SQLite gave, not a wrapper');
     assert.deepEqual(await actions(), []);
     await sqliteWriteTransaction(storage.db, (write) => write.insert('audit_entries', [entry('next')]));
     assert.deepEqual(await actions(), ['next']);

@@ -69,8 +69,11 @@ export function attachSqliteWrites(db: Kysely<Database>, sqlite: SqliteDatabase.
         job.outcome = { error };
       }
     }
-    if (!sqlite.inTransaction)
-      throw new Error('SQLite rolled the write transaction back', { cause: jobs.find((j) => j.outcome && 'error' in j.outcome)?.outcome });
+    if (!sqlite.inTransaction) {
+      // The cause is the error of the work during which SQLite ended it (the last one that ran).
+      const ended = jobs.findLast((job) => job.outcome !== undefined)?.outcome;
+      throw new Error('SQLite rolled the write transaction back', { cause: ended && 'error' in ended ? ended.error : undefined });
+    }
   });
   handles.set(db, { db, batch, queue: [] });
 }
