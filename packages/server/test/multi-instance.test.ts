@@ -161,9 +161,10 @@ describe('several instances on one PostgreSQL and one Redis', { skip: !reachable
   /** A fresh client address, so that rate-limit counts on the shared Redis are this caller's own. */
   const address = () => `198.18.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
 
-  test('a code issued by one instance is redeemed at the other', async () => {
-    const store = await post(a!.origin, '/stores', { slug: `s-${randomBytes(4).toString('hex')}`, name: 'Shop', currency: 'EUR' });
-    const webapp = await post(a!.origin, `/stores/${store.id}/credentials`, {
+  /** A store, a webapp and a staff member made at A, and the code flow's consent given at A: the code. */
+  async function consentAt(origin: string) {
+    const store = await post(origin, '/stores', { slug: `s-${randomBytes(4).toString('hex')}`, name: 'Shop', currency: 'EUR' });
+    const webapp = await post(origin, `/stores/${store.id}/credentials`, {
       mode: 'test',
       kind: 'webapp',
       name: 'back office',
@@ -172,8 +173,8 @@ describe('several instances on one PostgreSQL and one Redis', { skip: !reachable
     });
     const password = randomBytes(18).toString('base64url');
     const email = `staff-${randomBytes(4).toString('hex')}@example.com`;
-    const user = await post(a!.origin, '/users', { email, password, name: 'Staff' });
-    await post(a!.origin, `/stores/${store.id}/memberships`, { user_id: user.id, role: 'admin' });
+    const user = await post(origin, '/users', { email, password, name: 'Staff' });
+    await post(origin, `/stores/${store.id}/memberships`, { user_id: user.id, role: 'admin' });
 
     const verifier = randomBytes(32).toString('base64url');
     const query = new URLSearchParams({
@@ -186,16 +187,21 @@ describe('several instances on one PostgreSQL and one Redis', { skip: !reachable
       code_challenge_method: 'S256',
     });
     const browser = new Browser();
-    const signIn = await browser.go(`${a!.origin}/oauth/authorize?${query}`);
+    const signIn = await browser.go(`${origin}/oauth/authorize?${query}`);
     assert.equal(signIn.status, 200);
-    const signedIn = await browser.go(`${a!.origin}/oauth/signin`, { ...hiddenFields(await signIn.text()), email, password });
+    const signedIn = await browser.go(`${origin}/oauth/signin`, { ...hiddenFields(await signIn.text()), email, password });
     assert.equal(signedIn.status, 303);
-    const consent = await browser.go(new URL(signedIn.headers.get('location')!, a!.origin).href);
+    const consent = await browser.go(new URL(signedIn.headers.get('location')!, origin).href);
     assert.equal(consent.status, 200);
-    const approved = await browser.go(`${a!.origin}/oauth/consent`, { ...hiddenFields(await consent.text()), decision: 'approve' });
+    const approved = await browser.go(`${origin}/oauth/consent`, { ...hiddenFields(await consent.text()), decision: 'approve' });
     assert.equal(approved.status, 303);
     const code = new URL(approved.headers.get('location')!).searchParams.get('code');
     assert.ok(code, 'no code in the redirect');
+    return { webapp, code, verifier };
+  }
+
+  test('a code issued by one instance is redeemed at the other', async () => {
+    const { webapp, code, verifier } = await consentAt(a!.origin);
 
     const redeemed = await form(
       `${b!.origin}/oauth/token`,
@@ -218,6 +224,32 @@ describe('several instances on one PostgreSQL and one Redis', { skip: !reachable
     );
     assert.equal(again.status, 400);
     assert.equal(((await again.json()) as { error: string }).error, 'invalid_grant');
+  });
+
+  test('a refresh-token chain goes on at either instance, and a token used at one and replayed at the other revokes the grant', async () => {
+    const { webapp, code, verifier } = await consentAt(a!.origin);
+    const token = async (origin: string, fields: Record<string, string>) => {
+      const res = await form(`${origin}/oauth/token`, fields, {
+        authorization: basic(webapp.client_id!, webapp.client_secret!),
+        'x-forwarded-for': address(),
+      });
+      return { status: res.status, body: (await res.json()) as { refresh_token?: string; error?: string } };
+    };
+    const refresh = (origin: string, refreshToken: string) => token(origin, { grant_type: 'refresh_token', refresh_token: refreshToken });
+    const issued = await token(a!.origin, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
+    assert.equal(issued.status, 200);
+    // Two rotations at A: A keeps the head of the chain in memory (ADR 0034) ...
+    const second = await refresh(a!.origin, issued.body.refresh_token!);
+    const third = await refresh(a!.origin, second.body.refresh_token!);
+    assert.equal(third.status, 200);
+    // ... which B rotates without A hearing of it.
+    const fourth = await refresh(b!.origin, third.body.refresh_token!);
+    assert.equal(fourth.status, 200);
+    // A's copy still shows the third token unused: storage refuses the rotation, and the replay revokes the grant.
+    const replay = await refresh(a!.origin, third.body.refresh_token!);
+    assert.deepEqual([replay.status, replay.body.error], [400, 'invalid_grant']);
+    const afterReplay = await refresh(b!.origin, fourth.body.refresh_token!);
+    assert.deepEqual([afterReplay.status, afterReplay.body.error], [400, 'invalid_grant'], 'RFC 9700 §4.14.2: the grant is revoked');
   });
 
   test('the token endpoint’s rate limit is one budget across instances', async () => {

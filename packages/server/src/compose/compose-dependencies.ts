@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { hkdfSync } from 'node:crypto';
 import { cachedDirectories } from '../adapters/memory/cached-directories';
 import { rememberIssuedCodes } from '../adapters/memory/remember-issued-codes';
+import { rememberRefreshTokens } from '../adapters/memory/remember-refresh-tokens';
 import { type ChangeChannel, connectRedisChangeChannel } from '../adapters/redis/redis-change-channel';
 import { changeFeedRepository } from '../adapters/sql/change-feed-repository';
 import { clientDirectoryRepository } from '../adapters/sql/client-directory-repository';
@@ -116,7 +117,8 @@ export async function composeDependencies(
     clients: directories.clients,
     markets: directories.markets,
     people: directories.people,
-    grants: grantRepository(storage.db),
+    // Refresh-token chains rotated here are not read back before their next rotation (ADR 0034).
+    grants: config.clientCacheTtl > 0 ? rememberRefreshTokens(grantRepository(storage.db), changes, clock) : grantRepository(storage.db),
     hasher: secretHasher,
     accessTokens: new AccessTokenIssuer(keyRing, clock, random),
     encryptor: keyEncryptor,

@@ -107,7 +107,7 @@ export const settings = {
   COUNTERSIGN_CLIENT_CACHE_TTL: {
     schema: int(0, 300),
     default: '5',
-    doc: 'seconds a client, market, staff member or role, customer or store read stays cached on the token path (0 = no cache)',
+    doc: 'seconds a client, market, staff member or role, customer or store read stays cached on the token path (0 = no cache, and codes issued here and refresh tokens rotated here are read back from storage too)',
   },
   COUNTERSIGN_DEMO: {
     schema: flag,

@@ -163,7 +163,7 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
   const postgres = isPostgres(db);
   const storeIdsOf = async (grantId: string) => (await storesOfGrants(db, [grantId])).get(grantId) ?? [];
 
-  return {
+  const repository: GrantStore = {
     async create(grant, refresh, actor) {
       await db.transaction().execute((trx) => insertGrant(trx, grant, refresh, actor));
     },
@@ -265,6 +265,11 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
       };
     },
 
+    // Storage has no older copy to answer from: the same read (ADR 0034 keeps copies in memory).
+    findRefreshTokenToRotate(tokenHash) {
+      return repository.findRefreshToken(tokenHash);
+    },
+
     rotate(input) {
       return rotateRefreshToken(db, input, postgres);
     },
@@ -326,4 +331,5 @@ export function grantRepository(db: Kysely<Database>): GrantStore {
       await db.deleteFrom('refresh_tokens').where('expires_at', '<=', iso).execute();
     },
   };
+  return repository;
 }

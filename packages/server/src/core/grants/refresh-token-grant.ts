@@ -33,7 +33,9 @@ export async function refreshTokenGrant(client: OAuthClient, params: TokenParams
   const presented = params.refresh_token;
   if (!presented) throw new InvalidRequestError('refresh_token is required');
   const now = services.clock.now();
-  const token = await services.grants.findRefreshToken(services.hasher.hash(presented));
+  // Possibly this instance's copy (ADR 0034): rotate() below decides in storage, and a lost
+  // rotation reads the token again from storage before anything is answered.
+  const token = await services.grants.findRefreshTokenToRotate(services.hasher.hash(presented));
   if (!token || token.clientId !== client.clientId) throw invalid();
   const { grant } = token;
   if (grant.revokedAt !== null || grant.expiresAt <= now || token.expiresAt <= now) throw invalid();

@@ -57,6 +57,13 @@ export interface GrantStore extends GrantRevoker {
   ): Promise<string[][]>;
   findRefreshToken(tokenHash: string): Promise<StoredRefreshToken | undefined>;
   /**
+   * The refresh token a refresh is about to rotate, possibly from a copy this instance kept of what
+   * storage last told it (ADR 0034): the copy may not show a use or a revocation made since, elsewhere,
+   * so only `rotate` decides. Everything that answers from the token's state itself (introspection,
+   * revocation, a replay) reads `findRefreshToken`.
+   */
+  findRefreshTokenToRotate(tokenHash: string): Promise<StoredRefreshToken | undefined>;
+  /**
    * One transaction: mark the old token used (only if it is still unused: exactly one caller wins a
    * race), check the grant is still live (locking it against a concurrent revoke), insert the successor.
    */
