@@ -195,6 +195,51 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
         assert.equal((await grants.findRefreshToken(third.tokenHash))?.usedAt, null);
       });
 
+      test('rotations of several chains in one turn are each decided on their own, as one after the other', async () => {
+        const rotation = (oldId: string, grantId: string, next = refreshToken(), cipher: string | null = null) =>
+          grants.rotate({
+            oldId,
+            grantId,
+            now: clock.now(),
+            next,
+            successorCipher: cipher,
+            graceUntil: cipher ? clock.now() + 60_000 : null,
+          });
+        const chain = async () => {
+          const grant = newGrant();
+          const first = refreshToken();
+          await grants.create(grant, first, 'user:user-1');
+          return { grant, first };
+        };
+        const [live, revoked, spent, graced] = [await chain(), await chain(), await chain(), await chain()];
+        await grants.revokeGrants({ ids: [revoked.grant.id] }, { reason: 'revoked_by_admin', actor: 'admin', at: clock.now() });
+        assert.equal(await rotation(spent.first.id, spent.grant.id), 'rotated');
+        const gracedSecond = refreshToken();
+        assert.equal(await rotation(graced.first.id, graced.grant.id, gracedSecond, 'pair-2'), 'rotated');
+
+        const nexts = Array.from({ length: 5 }, () => refreshToken());
+        const outcomes = await Promise.all([
+          rotation(live.first.id, live.grant.id, nexts[0]),
+          rotation(revoked.first.id, revoked.grant.id, nexts[1]),
+          rotation(spent.first.id, spent.grant.id, nexts[2]),
+          rotation(gracedSecond.id, graced.grant.id, nexts[3], 'pair-3'),
+          rotation(live.first.id, live.grant.id, nexts[4]),
+        ]);
+        assert.deepEqual(outcomes, ['rotated', 'grant_inactive', 'already_used', 'rotated', 'already_used']);
+        const written = await Promise.all(nexts.map((next) => grants.findRefreshToken(next.tokenHash)));
+        assert.deepEqual(
+          written.map((token) => token !== undefined),
+          [true, false, false, true, false],
+          'a successor exists only for the rotations that won',
+        );
+        assert.equal(written[0]?.grant.id, live.grant.id);
+        assert.equal((await grants.findRefreshToken(revoked.first.tokenHash))?.usedAt, null, 'the refused rotation wrote nothing');
+        const middle = await grants.findRefreshToken(gracedSecond.tokenHash);
+        assert.deepEqual([middle?.successorCipher, middle?.graceUntil], ['pair-3', clock.now() + 60_000]);
+        const parent = await grants.findRefreshToken(graced.first.tokenHash);
+        assert.deepEqual([parent?.successorCipher, parent?.graceUntil], [null, null], "the parent's kept pair is dropped");
+      });
+
       test('a revocation is audited once, and revoking again revokes nothing', async () => {
         const grant = newGrant();
         await grants.create(grant, null, 'user:user-1');

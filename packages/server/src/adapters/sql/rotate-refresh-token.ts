@@ -54,7 +54,7 @@ function rotateStepByStep(write: SqliteWrite, rotation: RotationInput): Rotation
  * (its row is re-read, no longer live: nothing is written) or waits and revokes the grant the new tokens
  * belong to. The revocation locks the grant row alone, so the two cannot deadlock.
  */
-async function rotateOnPostgres(db: Kysely<Database>, rotation: RotationInput): Promise<RotationOutcome> {
+async function rotateOneOnPostgres(db: Kysely<Database>, rotation: RotationInput): Promise<RotationOutcome> {
   const { oldId, grantId, now, next, successorCipher, graceUntil } = rotation;
   const at = toIso(now);
   const result = await sql<{ live: boolean; used: boolean }>`
@@ -84,6 +84,124 @@ async function rotateOnPostgres(db: Kysely<Database>, rotation: RotationInput): 
   const { live, used } = result.rows[0] ?? { live: false, used: false };
   if (!live) return 'grant_inactive';
   return used ? 'rotated' : 'already_used';
+}
+
+/** A rotation waiting for the statement of its turn of the event loop. */
+interface PendingRotation {
+  readonly rotation: RotationInput;
+  readonly resolve: (outcome: RotationOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The rotations asked for on each PostgreSQL database during the current turn of the event loop. */
+const pendingByDatabase = new WeakMap<Kysely<Database>, PendingRotation[]>();
+
+/**
+ * Rotations on PostgreSQL are gathered per turn of the event loop and sent together (ADR 0035): one
+ * alone runs as the one statement above, several as one statement for all of them, which PostgreSQL
+ * runs as one transaction (one round trip, one commit) instead of one each. Each caller gets its own
+ * token's outcome, decided exactly as if the rotations had run one after the other in storage.
+ */
+function rotateOnPostgres(db: Kysely<Database>, rotation: RotationInput): Promise<RotationOutcome> {
+  return new Promise((resolve, reject) => {
+    let pending = pendingByDatabase.get(db);
+    if (pending === undefined) {
+      const batch: PendingRotation[] = [];
+      pending = batch;
+      pendingByDatabase.set(db, batch);
+      setImmediate(() => {
+        pendingByDatabase.delete(db);
+        void settleBatch(db, batch);
+      });
+    }
+    pending.push({ rotation, resolve, reject });
+  });
+}
+
+/** PostgreSQL rolled the statement back whole and says that running it again may succeed. */
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '40P01' || code === '40001'; // deadlock_detected, serialization_failure
+}
+
+async function settleBatch(db: Kysely<Database>, batch: readonly PendingRotation[]): Promise<void> {
+  const one = (pending: PendingRotation) => rotateOneOnPostgres(db, pending.rotation).then(pending.resolve, pending.reject);
+  if (batch.length === 1) return one(batch[0] as PendingRotation);
+  // The same token twice in one turn: the first goes to storage; the others are what a second use of
+  // it would be told after the first (used, or the first's own refusal).
+  const firsts = new Map<string, PendingRotation>();
+  const repeats: PendingRotation[] = [];
+  for (const pending of batch) {
+    if (firsts.has(pending.rotation.oldId)) repeats.push(pending);
+    else firsts.set(pending.rotation.oldId, pending);
+  }
+  let outcomes: Map<string, RotationOutcome>;
+  try {
+    outcomes = await rotateManyOnPostgres(
+      db,
+      [...firsts.values()].map((pending) => pending.rotation),
+    );
+  } catch (error) {
+    // A deadlock with a revocation that locks several grants in another order: nothing was written,
+    // so each rotation runs again on its own, as it would have without the batch. Any other error
+    // (storage unreachable, the commit's fate unknown) is every caller's answer, as for one statement.
+    if (isRetryable(error)) {
+      await Promise.all(batch.map(one));
+      return;
+    }
+    for (const pending of batch) pending.reject(error);
+    return;
+  }
+  for (const [oldId, pending] of firsts) pending.resolve(outcomes.get(oldId) ?? 'already_used');
+  for (const pending of repeats) {
+    const first = outcomes.get(pending.rotation.oldId) ?? 'already_used';
+    pending.resolve(first === 'rotated' ? 'already_used' : first);
+  }
+}
+
+/**
+ * Several rotations (distinct presented tokens) as one statement: each row of `input` is one rotation,
+ * and each step of the single rotation above is applied to every row at once. The grants are locked
+ * in the order of their ids, whichever statement takes them, so two of these statements never wait
+ * on each other in a cycle; a token whose grant is not live, or which is already used, changes nothing
+ * (its row finds no match in `live` or `old`), while the others rotate.
+ */
+async function rotateManyOnPostgres(db: Kysely<Database>, rotations: readonly RotationInput[]): Promise<Map<string, RotationOutcome>> {
+  const column = <T>(pick: (rotation: RotationInput) => T) => rotations.map(pick);
+  const result = await sql<{ old_id: string; live: boolean; used: boolean }>`
+    with input as (
+      select * from unnest(
+        ${column((r) => r.oldId)}::text[], ${column((r) => r.grantId)}::text[], ${column((r) => toIso(r.now))}::text[],
+        ${column((r) => r.successorCipher)}::text[], ${column((r) => (r.graceUntil === null ? null : toIso(r.graceUntil)))}::text[],
+        ${column((r) => r.next.id)}::text[], ${column((r) => r.next.tokenHash)}::text[],
+        ${column((r) => toIso(r.next.issuedAt))}::text[], ${column((r) => toIso(r.next.expiresAt))}::text[]
+      ) as i(old_id, grant_id, at, successor_cipher, grace_until, next_id, next_hash, next_issued_at, next_expires_at)
+    ), live as (
+      select g.id from grants g
+       where g.revoked_at is null and exists (select 1 from input i where i.grant_id = g.id and g.expires_at > i.at)
+       order by g.id
+         for update of g
+    ), old as (
+      -- RFC 9700 §4.14.2: exactly one caller may use a refresh token; the WHERE makes the race safe.
+      update refresh_tokens rt
+         set used_at = i.at, successor_cipher = i.successor_cipher, grace_until = i.grace_until
+        from input i
+       where rt.id = i.old_id and rt.used_at is null and i.grant_id in (select id from live)
+       returning rt.id, rt.client_id, rt.parent_id
+    ), touched as (
+      update grants g set last_used_at = i.at
+        from input i
+       where g.id = i.grant_id and i.old_id in (select id from old)
+    ), cleared as (
+      update refresh_tokens set successor_cipher = null, grace_until = null
+       where id in (select parent_id from old) and successor_cipher is not null
+    ), successor as (
+      insert into refresh_tokens (id, grant_id, client_id, token_hash, parent_id, issued_at, expires_at, used_at, successor_cipher, grace_until)
+      select i.next_id, i.grant_id, old.client_id, i.next_hash, i.old_id, i.next_issued_at, i.next_expires_at, null, null, null
+        from old join input i on i.old_id = old.id
+    )
+    select i.old_id, i.grant_id in (select id from live) as live, i.old_id in (select id from old) as used from input i`.execute(db);
+  return new Map(result.rows.map((row) => [row.old_id, row.live ? (row.used ? 'rotated' : 'already_used') : 'grant_inactive'] as const));
 }
 
 /**
