@@ -297,6 +297,30 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
         return hash;
       };
 
+      test('codes saved in one turn are each stored; a code that cannot be stored fails its own save alone', async () => {
+        const code = {
+          clientId: 'client-1',
+          redirectUri: 'https://app.example/cb',
+          redirectUriSent: true,
+          codeChallenge: null,
+          scope: 'stores.view',
+          storeIds: [store.id],
+          owner: { type: 'user' as const, id: 'user-1' },
+          createdAt: clock.now(),
+          expiresAt: clock.now() + 60_000,
+          usedAt: null,
+          grantId: null,
+        };
+        const hashes = Array.from({ length: 4 }, () => randomUUID());
+        const saves = await Promise.allSettled([...hashes, hashes[1] as string].map((hash) => codes.save(hash, code)));
+        assert.deepEqual(
+          saves.map((save) => save.status),
+          ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected'],
+          'the second save of one hash is refused, the others stored',
+        );
+        for (const hash of hashes) assert.equal((await codes.find(hash))?.clientId, 'client-1');
+      });
+
       test('ten concurrent redemptions of one code: one grant, nine already used', async () => {
         const hash = await savedCode({ redirectUriSent: true, storeIds: [store.id] });
         const other = await f.store();
@@ -397,6 +421,20 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
         assert.equal(await sessions.find('one'), undefined);
         await storage.db.transaction().execute((trx) => endSessionsOf(trx, person));
         assert.equal(await sessions.find('two'), undefined);
+      });
+
+      test('sessions looked up in one turn each read their own, a missing one none', async () => {
+        const sessions = signInSessionRepository(storage.db);
+        const people = Array.from({ length: 4 }, () => ({ type: 'user' as const, id: randomUUID() }));
+        const hashes = people.map(() => randomUUID());
+        await Promise.all(
+          people.map((person, i) => sessions.create(hashes[i] as string, { person, createdAt: clock.now(), expiresAt: clock.now() + DAY })),
+        );
+        const found = await Promise.all([...hashes, randomUUID(), hashes[2] as string].map((hash) => sessions.find(hash)));
+        assert.deepEqual(
+          found.map((session) => session?.person.id),
+          [...people.map((person) => person.id), undefined, people[2]?.id],
+        );
       });
     });
   });

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { CodeStore } from '../../core/ports/code-store';
+import { batchedPerTurn, eachOnItsOwn } from './batched-per-turn';
 import type { Database } from './database-schema';
 import { isPostgres } from './dialect';
 import { fromIso, toIso } from './iso-time';
@@ -8,11 +9,36 @@ import { sqliteWriteTransaction } from './sqlite-write-transaction';
 
 const KEEP_EXPIRED_MS = 24 * 3600 * 1000;
 
+type CodeRow = Insertable<Database['authorization_codes']>;
+
+const insertOne = (db: Kysely<Database>) => async (row: CodeRow) => {
+  await db.insertInto('authorization_codes').values(row).execute();
+};
+
+/**
+ * The codes issued on PostgreSQL during one turn of the event loop, inserted by one statement and
+ * committed together (ADR 0035). If that statement fails, nothing of it was written, and each code is
+ * inserted again on its own, so that one code's failure is its own caller's alone.
+ */
+async function insertCodes(db: Kysely<Database>, rows: readonly CodeRow[]): Promise<PromiseSettledResult<void>[]> {
+  if (rows.length > 1) {
+    try {
+      await db
+        .insertInto('authorization_codes')
+        .values([...rows])
+        .execute();
+      return rows.map(() => ({ status: 'fulfilled', value: undefined }));
+    } catch {}
+  }
+  return eachOnItsOwn(rows, insertOne(db));
+}
+
 export function codeRepository(db: Kysely<Database>): CodeStore {
   const postgres = isPostgres(db);
+  const insertCode = postgres ? batchedPerTurn((rows: readonly CodeRow[]) => insertCodes(db, rows)) : undefined;
   return {
     async save(codeHash, code) {
-      const row: Insertable<Database['authorization_codes']> = {
+      const row: CodeRow = {
         code_hash: codeHash,
         client_id: code.clientId,
         redirect_uri: code.redirectUri,
@@ -28,7 +54,7 @@ export function codeRepository(db: Kysely<Database>): CodeStore {
         grant_id: null,
       };
       // SQLite: one synchronous write, without Kysely building the insert anew each time (ADR 0032).
-      if (postgres) await db.insertInto('authorization_codes').values(row).execute();
+      if (insertCode) await insertCode(row);
       else await sqliteWriteTransaction(db, (write) => write.insert('authorization_codes', [row]));
     },
 

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { GrantStore, RotationOutcome } from '../../core/ports/grant-store';
+import { batchedPerTurn, eachOnItsOwn } from './batched-per-turn';
 import type { Database } from './database-schema';
 import { refreshTokenRow } from './grant-rows';
 import { toIso } from './iso-time';
@@ -86,15 +87,8 @@ async function rotateOneOnPostgres(db: Kysely<Database>, rotation: RotationInput
   return used ? 'rotated' : 'already_used';
 }
 
-/** A rotation waiting for the statement of its turn of the event loop. */
-interface PendingRotation {
-  readonly rotation: RotationInput;
-  readonly resolve: (outcome: RotationOutcome) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-/** The rotations asked for on each PostgreSQL database during the current turn of the event loop. */
-const pendingByDatabase = new WeakMap<Kysely<Database>, PendingRotation[]>();
+/** Per PostgreSQL database, its rotations gathered per turn of the event loop. */
+const batchedRotations = new WeakMap<Kysely<Database>, (rotation: RotationInput) => Promise<RotationOutcome>>();
 
 /**
  * Rotations on PostgreSQL are gathered per turn of the event loop and sent together (ADR 0035): one
@@ -103,19 +97,12 @@ const pendingByDatabase = new WeakMap<Kysely<Database>, PendingRotation[]>();
  * token's outcome, decided exactly as if the rotations had run one after the other in storage.
  */
 function rotateOnPostgres(db: Kysely<Database>, rotation: RotationInput): Promise<RotationOutcome> {
-  return new Promise((resolve, reject) => {
-    let pending = pendingByDatabase.get(db);
-    if (pending === undefined) {
-      const batch: PendingRotation[] = [];
-      pending = batch;
-      pendingByDatabase.set(db, batch);
-      setImmediate(() => {
-        pendingByDatabase.delete(db);
-        void settleBatch(db, batch);
-      });
-    }
-    pending.push({ rotation, resolve, reject });
-  });
+  let rotate = batchedRotations.get(db);
+  if (rotate === undefined) {
+    rotate = batchedPerTurn((rotations: readonly RotationInput[]) => rotateTogether(db, rotations));
+    batchedRotations.set(db, rotate);
+  }
+  return rotate(rotation);
 }
 
 /** PostgreSQL rolled the statement back whole and says that running it again may succeed. */
@@ -124,39 +111,28 @@ function isRetryable(error: unknown): boolean {
   return code === '40P01' || code === '40001'; // deadlock_detected, serialization_failure
 }
 
-async function settleBatch(db: Kysely<Database>, batch: readonly PendingRotation[]): Promise<void> {
-  const one = (pending: PendingRotation) => rotateOneOnPostgres(db, pending.rotation).then(pending.resolve, pending.reject);
-  if (batch.length === 1) return one(batch[0] as PendingRotation);
+async function rotateTogether(db: Kysely<Database>, rotations: readonly RotationInput[]): Promise<PromiseSettledResult<RotationOutcome>[]> {
+  const alone = (rotation: RotationInput) => rotateOneOnPostgres(db, rotation);
+  if (rotations.length === 1) return eachOnItsOwn(rotations, alone);
   // The same token twice in one turn: the first goes to storage; the others are what a second use of
   // it would be told after the first (used, or the first's own refusal).
-  const firsts = new Map<string, PendingRotation>();
-  const repeats: PendingRotation[] = [];
-  for (const pending of batch) {
-    if (firsts.has(pending.rotation.oldId)) repeats.push(pending);
-    else firsts.set(pending.rotation.oldId, pending);
-  }
+  const firsts = new Map<string, RotationInput>();
+  for (const rotation of rotations) if (!firsts.has(rotation.oldId)) firsts.set(rotation.oldId, rotation);
   let outcomes: Map<string, RotationOutcome>;
   try {
-    outcomes = await rotateManyOnPostgres(
-      db,
-      [...firsts.values()].map((pending) => pending.rotation),
-    );
+    outcomes = await rotateManyOnPostgres(db, [...firsts.values()]);
   } catch (error) {
     // A deadlock with a revocation that locks several grants in another order: nothing was written,
     // so each rotation runs again on its own, as it would have without the batch. Any other error
     // (storage unreachable, the commit's fate unknown) is every caller's answer, as for one statement.
-    if (isRetryable(error)) {
-      await Promise.all(batch.map(one));
-      return;
-    }
-    for (const pending of batch) pending.reject(error);
-    return;
+    if (isRetryable(error)) return eachOnItsOwn(rotations, alone);
+    throw error;
   }
-  for (const [oldId, pending] of firsts) pending.resolve(outcomes.get(oldId) ?? 'already_used');
-  for (const pending of repeats) {
-    const first = outcomes.get(pending.rotation.oldId) ?? 'already_used';
-    pending.resolve(first === 'rotated' ? 'already_used' : first);
-  }
+  return rotations.map((rotation): PromiseSettledResult<RotationOutcome> => {
+    const outcome = outcomes.get(rotation.oldId) ?? 'already_used';
+    if (firsts.get(rotation.oldId) === rotation) return { status: 'fulfilled', value: outcome };
+    return { status: 'fulfilled', value: outcome === 'rotated' ? 'already_used' : outcome };
+  });
 }
 
 /**
