@@ -321,6 +321,44 @@ export function tokenPathContract(name: string, open: () => Promise<Storage>): v
         for (const hash of hashes) assert.equal((await codes.find(hash))?.clientId, 'client-1');
       });
 
+      test('redemptions of several codes in one turn are each decided on their own; one that cannot be written fails alone', async () => {
+        const [a, b, c, spent, clashing] = await Promise.all(
+          Array.from({ length: 5 }, () => savedCode({ redirectUriSent: true, storeIds: [store.id] })),
+        );
+        const existing = newGrant();
+        await grants.create(existing, null, 'user:user-1');
+        assert.equal(await codes.redeem(spent as string, clock.now(), newGrant(), refreshToken(), 'user:user-1'), 'redeemed');
+        const attempts = [
+          { hash: a, grant: newGrant() },
+          { hash: b, grant: newGrant() },
+          { hash: spent, grant: newGrant() },
+          { hash: clashing, grant: newGrant({ id: existing.id }) },
+          { hash: a, grant: newGrant() },
+          { hash: c, grant: newGrant() },
+        ].map((attempt) => ({ ...attempt, refresh: refreshToken() }));
+        const outcomes = await Promise.allSettled(
+          attempts.map(({ hash, grant, refresh }) => codes.redeem(hash as string, clock.now(), grant, refresh, 'user:user-1')),
+        );
+        assert.deepEqual(
+          outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'error')),
+          ['redeemed', 'redeemed', 'already_used', 'error', 'already_used', 'redeemed'],
+        );
+        const created = await Promise.all(attempts.map(({ grant }) => grants.findGrant(grant.id)));
+        assert.deepEqual(
+          created.map((grant, i) => grant !== undefined && grant.createdAt === attempts[i]?.grant.createdAt && i !== 3),
+          [true, true, false, false, false, true],
+          'a grant exists for each redemption that won, and only for those',
+        );
+        for (const i of [0, 1, 5]) {
+          const attempt = attempts[i];
+          assert.equal((await codes.find(attempt?.hash as string))?.grantId, attempt?.grant.id);
+          assert.equal((await grants.findRefreshToken(attempt?.refresh.tokenHash as string))?.grantId, attempt?.grant.id);
+        }
+        assert.equal(await grants.findRefreshToken(attempts[4]?.refresh.tokenHash as string), undefined, 'the second use wrote nothing');
+        const refused = await codes.find(clashing as string);
+        assert.deepEqual([refused?.usedAt, refused?.grantId], [null, null], 'the refused redemption wrote nothing, its code unused');
+      });
+
       test('ten concurrent redemptions of one code: one grant, nine already used', async () => {
         const hash = await savedCode({ redirectUriSent: true, storeIds: [store.id] });
         const other = await f.store();

@@ -2,7 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { CodeStore } from '../../core/ports/code-store';
 import { batchedPerTurn, eachOnItsOwn } from './batched-per-turn';
 import type { Database } from './database-schema';
-import { isPostgres } from './dialect';
+import { isPostgres, isRefusedStatement } from './dialect';
 import { fromIso, toIso } from './iso-time';
 import { redeemAuthorizationCode } from './redeem-authorization-code';
 import { sqliteWriteTransaction } from './sqlite-write-transaction';
@@ -17,8 +17,9 @@ const insertOne = (db: Kysely<Database>) => async (row: CodeRow) => {
 
 /**
  * The codes issued on PostgreSQL during one turn of the event loop, inserted by one statement and
- * committed together (ADR 0035). If that statement fails, nothing of it was written, and each code is
- * inserted again on its own, so that one code's failure is its own caller's alone.
+ * committed together (ADR 0035). If PostgreSQL refuses that statement, nothing of it was written, and
+ * each code is inserted again on its own, so that one code's failure is its own caller's alone; a lost
+ * connection is every caller's answer.
  */
 async function insertCodes(db: Kysely<Database>, rows: readonly CodeRow[]): Promise<PromiseSettledResult<void>[]> {
   if (rows.length > 1) {
@@ -28,7 +29,9 @@ async function insertCodes(db: Kysely<Database>, rows: readonly CodeRow[]): Prom
         .values([...rows])
         .execute();
       return rows.map(() => ({ status: 'fulfilled', value: undefined }));
-    } catch {}
+    } catch (error) {
+      if (!isRefusedStatement(error)) throw error;
+    }
   }
   return eachOnItsOwn(rows, insertOne(db));
 }

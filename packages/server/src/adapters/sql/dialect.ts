@@ -45,6 +45,17 @@ export function isStorageUnavailable(error: unknown): boolean {
 }
 
 /**
+ * PostgreSQL answered a statement with an error of its own (an SQLSTATE, not a lost or refused
+ * connection): run outside a transaction, the statement was rolled back whole, and nothing of it was
+ * written. A lost connection is not such a refusal: the statement may have committed before its answer
+ * was lost. (Used to run a shared statement's calls again one by one, ADR 0035.)
+ */
+export function isRefusedStatement(error: unknown): boolean {
+  const code = (error as DriverError | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !isStorageUnavailable(error);
+}
+
+/**
  * SQLite's lock wait (`busy_timeout`) ran out: another connection (another process on the same file)
  * held the write lock for longer. Transient like a PostgreSQL outage, and answered the same way.
  * SQLITE_BUSY and its extended codes (_RECOVERY, _SNAPSHOT, _TIMEOUT); not SQLITE_LOCKED, which is a

@@ -3,7 +3,9 @@ import type { AuditActor } from '../../core/model/audit-actor';
 import type { Grant } from '../../core/model/grant';
 import type { RedemptionOutcome } from '../../core/ports/code-store';
 import type { NewRefreshToken } from '../../core/ports/grant-store';
+import { batchedPerTurn, eachOnItsOwn } from './batched-per-turn';
 import type { Database } from './database-schema';
+import { isRefusedStatement } from './dialect';
 import { grantCreationRows } from './grant-repository';
 import { toIso } from './iso-time';
 import { type SqliteWrite, sqliteWriteTransaction } from './sqlite-write-transaction';
@@ -24,6 +26,47 @@ export interface Redemption {
  */
 export function redeemAuthorizationCode(db: Kysely<Database>, redemption: Redemption, postgres: boolean): Promise<RedemptionOutcome> {
   return postgres ? redeemOnPostgres(db, redemption) : sqliteWriteTransaction(db, (write) => redeemStepByStep(write, redemption));
+}
+
+/** Per PostgreSQL database, its redemptions gathered per turn of the event loop. */
+const batchedRedemptions = new WeakMap<Kysely<Database>, (redemption: Redemption) => Promise<RedemptionOutcome>>();
+
+/**
+ * Redemptions on PostgreSQL are gathered per turn of the event loop (ADR 0035): one alone runs as the
+ * one statement below, several as one statement for all of them, each decided as on its own.
+ */
+function redeemOnPostgres(db: Kysely<Database>, redemption: Redemption): Promise<RedemptionOutcome> {
+  let redeem = batchedRedemptions.get(db);
+  if (redeem === undefined) {
+    redeem = batchedPerTurn((redemptions: readonly Redemption[]) => redeemTogether(db, redemptions));
+    batchedRedemptions.set(db, redeem);
+  }
+  return redeem(redemption);
+}
+
+async function redeemTogether(
+  db: Kysely<Database>,
+  redemptions: readonly Redemption[],
+): Promise<PromiseSettledResult<RedemptionOutcome>[]> {
+  const alone = (redemption: Redemption) => redeemOneOnPostgres(db, redemption);
+  if (redemptions.length === 1) return eachOnItsOwn(redemptions, alone);
+  // The same code twice in one turn: the first goes to storage; the others are a second use after it.
+  const firsts = new Map<string, Redemption>();
+  for (const redemption of redemptions) if (!firsts.has(redemption.codeHash)) firsts.set(redemption.codeHash, redemption);
+  let redeemed: Set<string>;
+  try {
+    redeemed = await redeemManyOnPostgres(db, [...firsts.values()]);
+  } catch (error) {
+    // Refused by PostgreSQL (a store deleted meanwhile fails a grant's reference, say): nothing was
+    // written, so each redemption runs again on its own and fails alone. A lost connection (the
+    // commit's fate unknown) is every caller's answer: running it again could find its own code used.
+    if (isRefusedStatement(error)) return eachOnItsOwn(redemptions, alone);
+    throw error;
+  }
+  return redemptions.map((redemption) => ({
+    status: 'fulfilled',
+    value: firsts.get(redemption.codeHash) === redemption && redeemed.has(redemption.codeHash) ? 'redeemed' : 'already_used',
+  }));
 }
 
 /** SQLite, where a statement is a function call, not a round trip: one synchronous write transaction (ADR 0032). */
@@ -50,7 +93,7 @@ function redeemStepByStep(write: SqliteWrite, { codeHash, now, grant, refresh, a
  * statement's end. The rows are `grantCreationRows`, as `insertGrant` writes them, handed over as JSON and
  * expanded into each table's row type, so the columns are not listed twice.
  */
-async function redeemOnPostgres(
+async function redeemOneOnPostgres(
   db: Kysely<Database>,
   { codeHash, now, grant, refresh, actor, apiKeyKid }: Redemption,
 ): Promise<RedemptionOutcome> {
@@ -75,4 +118,42 @@ async function redeemOnPostgres(
     )
     select exists (select 1 from used) as redeemed`.execute(db);
   return result.rows[0]?.redeemed ? 'redeemed' : 'already_used';
+}
+
+/**
+ * Several redemptions (distinct codes) as one statement: each element of `input` is one redemption
+ * with its rows, and each step of the single statement above is applied to the redemptions whose code
+ * the single-use UPDATE found unused (`won`); the others write nothing. The codes redeemed are returned.
+ */
+async function redeemManyOnPostgres(db: Kysely<Database>, redemptions: readonly Redemption[]): Promise<Set<string>> {
+  const input = redemptions.map(({ codeHash, now, grant, refresh, actor, apiKeyKid }) => ({
+    code_hash: codeHash,
+    at: toIso(now),
+    grant_id: grant.id,
+    ...grantCreationRows(grant, refresh, actor, apiKeyKid),
+  }));
+  const result = await sql<{ code_hash: string }>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+        as i(code_hash text, at text, grant_id text, grants jsonb, grant_stores jsonb, refresh_tokens jsonb, audit_entries jsonb)
+    ), used as (
+      update authorization_codes c set used_at = i.at, grant_id = i.grant_id
+        from input i
+       where c.code_hash = i.code_hash and c.used_at is null
+       returning c.code_hash
+    ), won as (
+      select i.* from input i where i.code_hash in (select code_hash from used)
+    ), g as (
+      insert into grants select r.* from won, jsonb_populate_recordset(null::grants, won.grants) r
+    ), linked as (
+      insert into grant_stores select r.* from won, jsonb_populate_recordset(null::grant_stores, won.grant_stores) r
+    ), refreshed as (
+      insert into refresh_tokens select r.* from won, jsonb_populate_recordset(null::refresh_tokens, won.refresh_tokens) r
+    ), audited as (
+      insert into audit_entries (store_id, mode, actor, action, target_type, target_id, details, at)
+      select r.store_id, r.mode, r.actor, r.action, r.target_type, r.target_id, r.details, r.at
+        from won, jsonb_populate_recordset(null::audit_entries, won.audit_entries) r
+    )
+    select code_hash from used`.execute(db);
+  return new Set(result.rows.map((row) => row.code_hash));
 }

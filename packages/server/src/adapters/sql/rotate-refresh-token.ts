@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { GrantStore, RotationOutcome } from '../../core/ports/grant-store';
 import { batchedPerTurn, eachOnItsOwn } from './batched-per-turn';
 import type { Database } from './database-schema';
+import { isRefusedStatement } from './dialect';
 import { refreshTokenRow } from './grant-rows';
 import { toIso } from './iso-time';
 import { type SqliteWrite, sqliteWriteTransaction } from './sqlite-write-transaction';
@@ -105,12 +106,6 @@ function rotateOnPostgres(db: Kysely<Database>, rotation: RotationInput): Promis
   return rotate(rotation);
 }
 
-/** PostgreSQL rolled the statement back whole and says that running it again may succeed. */
-function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === '40P01' || code === '40001'; // deadlock_detected, serialization_failure
-}
-
 async function rotateTogether(db: Kysely<Database>, rotations: readonly RotationInput[]): Promise<PromiseSettledResult<RotationOutcome>[]> {
   const alone = (rotation: RotationInput) => rotateOneOnPostgres(db, rotation);
   if (rotations.length === 1) return eachOnItsOwn(rotations, alone);
@@ -122,10 +117,10 @@ async function rotateTogether(db: Kysely<Database>, rotations: readonly Rotation
   try {
     outcomes = await rotateManyOnPostgres(db, [...firsts.values()]);
   } catch (error) {
-    // A deadlock with a revocation that locks several grants in another order: nothing was written,
-    // so each rotation runs again on its own, as it would have without the batch. Any other error
-    // (storage unreachable, the commit's fate unknown) is every caller's answer, as for one statement.
-    if (isRetryable(error)) return eachOnItsOwn(rotations, alone);
+    // Refused by PostgreSQL (a deadlock with a revocation that locks several grants in another order,
+    // say): nothing was written, so each rotation runs again on its own, as without the batch. A lost
+    // connection (the commit's fate unknown) is every caller's answer, as for one statement.
+    if (isRefusedStatement(error)) return eachOnItsOwn(rotations, alone);
     throw error;
   }
   return rotations.map((rotation): PromiseSettledResult<RotationOutcome> => {
