@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { batchedPerTurn, eachOnItsOwn } from './batched-per-turn';
+import { batchedPerTurn, batchedPerTurnBy, eachOnItsOwn } from './batched-per-turn';
 
 describe('calls gathered per turn of the event loop (ADR 0035)', () => {
   test('calls of one turn reach runAll together, in call order, and each caller gets its own answer', async () => {
@@ -36,6 +36,17 @@ describe('calls gathered per turn of the event loop (ADR 0035)', () => {
     );
     const short = batchedPerTurn(async (_inputs: readonly number[]) => [{ status: 'fulfilled' as const, value: 1 }]);
     await assert.rejects(Promise.all([short(1), short(2)]), /fewer results/);
+  });
+
+  test('calls on different owners (databases) are never gathered together', async () => {
+    const batches: string[][] = [];
+    const call = batchedPerTurnBy(async (owner: { name: string }, inputs: readonly number[]) => {
+      batches.push(inputs.map((input) => `${owner.name}${input}`));
+      return inputs.map((input) => ({ status: 'fulfilled' as const, value: input }));
+    });
+    const [a, b] = [{ name: 'a' }, { name: 'b' }];
+    await Promise.all([call(a, 1), call(b, 2), call(a, 3)]);
+    assert.deepEqual(batches.sort(), [['a1', 'a3'], ['b2']]);
   });
 
   test('each on its own runs one after the other, in order, and settles each', async () => {

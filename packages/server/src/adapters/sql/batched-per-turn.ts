@@ -42,6 +42,24 @@ export function batchedPerTurn<I, O>(
 }
 
 /**
+ * `batchedPerTurn` kept per owner (a database handle): the calls on one owner are gathered together,
+ * never with another's. Made on the owner's first call, forgotten with the owner.
+ */
+export function batchedPerTurnBy<K extends object, I, O>(
+  runAll: (owner: K, inputs: readonly I[]) => Promise<readonly PromiseSettledResult<O>[]>,
+): (owner: K, input: I) => Promise<O> {
+  const byOwner = new WeakMap<K, (input: I) => Promise<O>>();
+  return (owner, input) => {
+    let call = byOwner.get(owner);
+    if (call === undefined) {
+      call = batchedPerTurn((inputs: readonly I[]) => runAll(owner, inputs));
+      byOwner.set(owner, call);
+    }
+    return call(input);
+  };
+}
+
+/**
  * Runs `one` for each input on its own, one after the other in call order: the fallback of a batch
  * whose shared statement failed, answering as if there had been no batch.
  */

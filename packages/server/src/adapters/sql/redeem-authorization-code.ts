@@ -3,7 +3,7 @@ import type { AuditActor } from '../../core/model/audit-actor';
 import type { Grant } from '../../core/model/grant';
 import type { RedemptionOutcome } from '../../core/ports/code-store';
 import type { NewRefreshToken } from '../../core/ports/grant-store';
-import { batchedPerTurn, eachOnItsOwn } from './batched-per-turn';
+import { batchedPerTurnBy, eachOnItsOwn } from './batched-per-turn';
 import type { Database } from './database-schema';
 import { isRefusedStatement } from './dialect';
 import { grantCreationRows } from './grant-repository';
@@ -28,21 +28,11 @@ export function redeemAuthorizationCode(db: Kysely<Database>, redemption: Redemp
   return postgres ? redeemOnPostgres(db, redemption) : sqliteWriteTransaction(db, (write) => redeemStepByStep(write, redemption));
 }
 
-/** Per PostgreSQL database, its redemptions gathered per turn of the event loop. */
-const batchedRedemptions = new WeakMap<Kysely<Database>, (redemption: Redemption) => Promise<RedemptionOutcome>>();
-
 /**
  * Redemptions on PostgreSQL are gathered per turn of the event loop (ADR 0035): one alone runs as the
  * one statement below, several as one statement for all of them, each decided as on its own.
  */
-function redeemOnPostgres(db: Kysely<Database>, redemption: Redemption): Promise<RedemptionOutcome> {
-  let redeem = batchedRedemptions.get(db);
-  if (redeem === undefined) {
-    redeem = batchedPerTurn((redemptions: readonly Redemption[]) => redeemTogether(db, redemptions));
-    batchedRedemptions.set(db, redeem);
-  }
-  return redeem(redemption);
-}
+const redeemOnPostgres = batchedPerTurnBy(redeemTogether);
 
 async function redeemTogether(
   db: Kysely<Database>,
@@ -126,13 +116,19 @@ async function redeemOneOnPostgres(
  * the single-use UPDATE found unused (`won`); the others write nothing. The codes redeemed are returned.
  */
 async function redeemManyOnPostgres(db: Kysely<Database>, redemptions: readonly Redemption[]): Promise<Set<string>> {
+  const result = await redemptionBatchStatement(redemptions).execute(db);
+  return new Set(result.rows.map((row) => row.code_hash));
+}
+
+/** The statement of `redeemManyOnPostgres` (exported for the test that checks its plan finds rows by key). */
+export function redemptionBatchStatement(redemptions: readonly Redemption[]) {
   const input = redemptions.map(({ codeHash, now, grant, refresh, actor, apiKeyKid }) => ({
     code_hash: codeHash,
     at: toIso(now),
     grant_id: grant.id,
     ...grantCreationRows(grant, refresh, actor, apiKeyKid),
   }));
-  const result = await sql<{ code_hash: string }>`
+  return sql<{ code_hash: string }>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
         as i(code_hash text, at text, grant_id text, grants jsonb, grant_stores jsonb, refresh_tokens jsonb, audit_entries jsonb)
@@ -154,6 +150,5 @@ async function redeemManyOnPostgres(db: Kysely<Database>, redemptions: readonly 
       select r.store_id, r.mode, r.actor, r.action, r.target_type, r.target_id, r.details, r.at
         from won, jsonb_populate_recordset(null::audit_entries, won.audit_entries) r
     )
-    select code_hash from used`.execute(db);
-  return new Set(result.rows.map((row) => row.code_hash));
+    select code_hash from used`;
 }

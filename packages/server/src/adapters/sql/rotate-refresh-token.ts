@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { GrantStore, RotationOutcome } from '../../core/ports/grant-store';
-import { batchedPerTurn, eachOnItsOwn } from './batched-per-turn';
+import { batchedPerTurnBy, eachOnItsOwn } from './batched-per-turn';
 import type { Database } from './database-schema';
 import { isRefusedStatement } from './dialect';
 import { refreshTokenRow } from './grant-rows';
@@ -88,23 +88,13 @@ async function rotateOneOnPostgres(db: Kysely<Database>, rotation: RotationInput
   return used ? 'rotated' : 'already_used';
 }
 
-/** Per PostgreSQL database, its rotations gathered per turn of the event loop. */
-const batchedRotations = new WeakMap<Kysely<Database>, (rotation: RotationInput) => Promise<RotationOutcome>>();
-
 /**
  * Rotations on PostgreSQL are gathered per turn of the event loop and sent together (ADR 0035): one
  * alone runs as the one statement above, several as one statement for all of them, which PostgreSQL
  * runs as one transaction (one round trip, one commit) instead of one each. Each caller gets its own
  * token's outcome, decided exactly as if the rotations had run one after the other in storage.
  */
-function rotateOnPostgres(db: Kysely<Database>, rotation: RotationInput): Promise<RotationOutcome> {
-  let rotate = batchedRotations.get(db);
-  if (rotate === undefined) {
-    rotate = batchedPerTurn((rotations: readonly RotationInput[]) => rotateTogether(db, rotations));
-    batchedRotations.set(db, rotate);
-  }
-  return rotate(rotation);
-}
+const rotateOnPostgres = batchedPerTurnBy(rotateTogether);
 
 async function rotateTogether(db: Kysely<Database>, rotations: readonly RotationInput[]): Promise<PromiseSettledResult<RotationOutcome>[]> {
   const alone = (rotation: RotationInput) => rotateOneOnPostgres(db, rotation);
@@ -138,8 +128,14 @@ async function rotateTogether(db: Kysely<Database>, rotations: readonly Rotation
  * (its row finds no match in `live` or `old`), while the others rotate.
  */
 async function rotateManyOnPostgres(db: Kysely<Database>, rotations: readonly RotationInput[]): Promise<Map<string, RotationOutcome>> {
+  const result = await rotationBatchStatement(rotations).execute(db);
+  return new Map(result.rows.map((row) => [row.old_id, row.live ? (row.used ? 'rotated' : 'already_used') : 'grant_inactive'] as const));
+}
+
+/** The statement of `rotateManyOnPostgres` (exported for the test that checks its plan finds rows by key). */
+export function rotationBatchStatement(rotations: readonly RotationInput[]) {
   const column = <T>(pick: (rotation: RotationInput) => T) => rotations.map(pick);
-  const result = await sql<{ old_id: string; live: boolean; used: boolean }>`
+  return sql<{ old_id: string; live: boolean; used: boolean }>`
     with input as (
       select * from unnest(
         ${column((r) => r.oldId)}::text[], ${column((r) => r.grantId)}::text[], ${column((r) => toIso(r.now))}::text[],
@@ -148,8 +144,10 @@ async function rotateManyOnPostgres(db: Kysely<Database>, rotations: readonly Ro
         ${column((r) => toIso(r.next.issuedAt))}::text[], ${column((r) => toIso(r.next.expiresAt))}::text[]
       ) as i(old_id, grant_id, at, successor_cipher, grace_until, next_id, next_hash, next_issued_at, next_expires_at)
     ), live as (
-      select g.id from grants g
-       where g.revoked_at is null and exists (select 1 from input i where i.grant_id = g.id and g.expires_at > i.at)
+      -- From the input to the grants, so that each is found by its key: written as a semi-join on
+      -- grants, PostgreSQL scanned the whole table (a million grants: 0.4 s a batch).
+      select g.id from input i join grants g on g.id = i.grant_id
+       where g.revoked_at is null and g.expires_at > i.at
        order by g.id
          for update of g
     ), old as (
@@ -171,8 +169,7 @@ async function rotateManyOnPostgres(db: Kysely<Database>, rotations: readonly Ro
       select i.next_id, i.grant_id, old.client_id, i.next_hash, i.old_id, i.next_issued_at, i.next_expires_at, null, null, null
         from old join input i on i.old_id = old.id
     )
-    select i.old_id, i.grant_id in (select id from live) as live, i.old_id in (select id from old) as used from input i`.execute(db);
-  return new Map(result.rows.map((row) => [row.old_id, row.live ? (row.used ? 'rotated' : 'already_used') : 'grant_inactive'] as const));
+    select i.old_id, i.grant_id in (select id from live) as live, i.old_id in (select id from old) as used from input i`;
 }
 
 /**
