@@ -29,20 +29,21 @@ describe('PostgreSQL: rotations in one statement', { skip: !(await postgresReach
   });
   after(() => storage.close());
 
+  const grantWithId = (id: string): Grant => ({
+    id,
+    clientId: 'client-1',
+    clientRecordId: 'record-1',
+    clientKind: 'webapp',
+    mode: 'test',
+    owner: { type: 'user', id: 'user-1' },
+    storeIds: [],
+    scope: 'stores.view',
+    createdAt: clock.now(),
+    expiresAt: clock.now() + 86_400_000,
+    revokedAt: null,
+  });
   const chain = async (id: string) => {
-    const grant: Grant = {
-      id,
-      clientId: 'client-1',
-      clientRecordId: 'record-1',
-      clientKind: 'webapp',
-      mode: 'test',
-      owner: { type: 'user', id: 'user-1' },
-      storeIds: [],
-      scope: 'stores.view',
-      createdAt: clock.now(),
-      expiresAt: clock.now() + 86_400_000,
-      revokedAt: null,
-    };
+    const grant = grantWithId(id);
     const first = { id: randomUUID(), tokenHash: randomUUID(), issuedAt: clock.now(), expiresAt: clock.now() + 86_400_000 };
     await grants.create(grant, first, 'user:user-1');
     return { grant, first };
@@ -99,23 +100,10 @@ describe('PostgreSQL: rotations in one statement', { skip: !(await postgresReach
       successorCipher: null,
       graceUntil: null,
     }));
-    const grant = (n: number): Grant => ({
-      id: `plan-new-${n}`,
-      clientId: 'c1',
-      clientRecordId: 'r1',
-      clientKind: 'webapp',
-      mode: 'test',
-      owner: { type: 'user', id: 'u1' },
-      storeIds: [],
-      scope: 'stores.view',
-      createdAt: clock.now(),
-      expiresAt: clock.now() + 86_400_000,
-      revokedAt: null,
-    });
     const redemptions = [5, 7].map((n) => ({
       codeHash: `plan-c${n}`,
       now: clock.now(),
-      grant: grant(n),
+      grant: grantWithId(`plan-new-${n}`),
       refresh: next(100 + n),
       actor: 'user:u1' as const,
       apiKeyKid: undefined,

@@ -1,3 +1,5 @@
+import { isRefusedStatement } from './dialect';
+
 /**
  * Calls made during one turn of the event loop, run together at its end (`setImmediate`): on
  * PostgreSQL a statement's cost is mostly its round trip, the backend it wakes and, for a write, its
@@ -73,4 +75,43 @@ export async function eachOnItsOwn<I, O>(inputs: readonly I[], one: (input: I) =
     }
   }
   return results;
+}
+
+/** How the calls of one batch share one statement: see `sharedOnce`. */
+export interface SharedStatement<I, O> {
+  /** What each call uses once: a presented token, a code. */
+  readonly key: (input: I) => string;
+  /** The call's own statement, as without the batch. */
+  readonly alone: (input: I) => Promise<O>;
+  /** One statement for calls of distinct keys; an answer for each key. */
+  readonly together: (distinct: readonly I[]) => Promise<ReadonlyMap<string, O>>;
+  /** What a later call with the same key is told, given the first one's answer (a second use after it). */
+  readonly repeated: (first: O) => O;
+}
+
+/**
+ * The calls of one batch answered by one shared statement, each as if it had run alone (ADR 0035).
+ * One call runs alone. Of several, the first with each key goes into the statement and the later ones
+ * with that key get `repeated` of its answer. When PostgreSQL refuses the shared statement (an SQLSTATE:
+ * rolled back whole, nothing written; a deadlock, say), every call runs again alone, in order, so that
+ * a refusal is its own caller's alone. A lost connection is every caller's error: the statement may
+ * have committed, and a call run again could find its own token or code used.
+ */
+export async function sharedOnce<I, O>(inputs: readonly I[], statement: SharedStatement<I, O>): Promise<PromiseSettledResult<O>[]> {
+  if (inputs.length === 1) return eachOnItsOwn(inputs, statement.alone);
+  const firsts = new Map<string, I>();
+  for (const input of inputs) if (!firsts.has(statement.key(input))) firsts.set(statement.key(input), input);
+  let answers: ReadonlyMap<string, O>;
+  try {
+    answers = await statement.together([...firsts.values()]);
+  } catch (error) {
+    if (isRefusedStatement(error)) return eachOnItsOwn(inputs, statement.alone);
+    throw error;
+  }
+  return inputs.map((input): PromiseSettledResult<O> => {
+    const key = statement.key(input);
+    const answer = answers.get(key);
+    if (answer === undefined) return { status: 'rejected', reason: new Error('the shared statement gave no answer for a call') };
+    return { status: 'fulfilled', value: firsts.get(key) === input ? answer : statement.repeated(answer) };
+  });
 }

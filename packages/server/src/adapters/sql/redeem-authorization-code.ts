@@ -3,9 +3,8 @@ import type { AuditActor } from '../../core/model/audit-actor';
 import type { Grant } from '../../core/model/grant';
 import type { RedemptionOutcome } from '../../core/ports/code-store';
 import type { NewRefreshToken } from '../../core/ports/grant-store';
-import { batchedPerTurnBy, eachOnItsOwn } from './batched-per-turn';
+import { batchedPerTurnBy, sharedOnce } from './batched-per-turn';
 import type { Database } from './database-schema';
-import { isRefusedStatement } from './dialect';
 import { grantCreationRows } from './grant-repository';
 import { toIso } from './iso-time';
 import { type SqliteWrite, sqliteWriteTransaction } from './sqlite-write-transaction';
@@ -34,29 +33,14 @@ export function redeemAuthorizationCode(db: Kysely<Database>, redemption: Redemp
  */
 const redeemOnPostgres = batchedPerTurnBy(redeemTogether);
 
-async function redeemTogether(
-  db: Kysely<Database>,
-  redemptions: readonly Redemption[],
-): Promise<PromiseSettledResult<RedemptionOutcome>[]> {
-  const alone = (redemption: Redemption) => redeemOneOnPostgres(db, redemption);
-  if (redemptions.length === 1) return eachOnItsOwn(redemptions, alone);
-  // The same code twice in one turn: the first goes to storage; the others are a second use after it.
-  const firsts = new Map<string, Redemption>();
-  for (const redemption of redemptions) if (!firsts.has(redemption.codeHash)) firsts.set(redemption.codeHash, redemption);
-  let redeemed: Set<string>;
-  try {
-    redeemed = await redeemManyOnPostgres(db, [...firsts.values()]);
-  } catch (error) {
-    // Refused by PostgreSQL (a store deleted meanwhile fails a grant's reference, say): nothing was
-    // written, so each redemption runs again on its own and fails alone. A lost connection (the
-    // commit's fate unknown) is every caller's answer: running it again could find its own code used.
-    if (isRefusedStatement(error)) return eachOnItsOwn(redemptions, alone);
-    throw error;
-  }
-  return redemptions.map((redemption) => ({
-    status: 'fulfilled',
-    value: firsts.get(redemption.codeHash) === redemption && redeemed.has(redemption.codeHash) ? 'redeemed' : 'already_used',
-  }));
+/** The same code twice in one turn: the later use is `already_used`, a second use after the first. */
+function redeemTogether(db: Kysely<Database>, redemptions: readonly Redemption[]): Promise<PromiseSettledResult<RedemptionOutcome>[]> {
+  return sharedOnce(redemptions, {
+    key: (redemption) => redemption.codeHash,
+    alone: (redemption) => redeemOneOnPostgres(db, redemption),
+    together: (distinct) => redeemManyOnPostgres(db, distinct),
+    repeated: () => 'already_used',
+  });
 }
 
 /** SQLite, where a statement is a function call, not a round trip: one synchronous write transaction (ADR 0032). */
@@ -113,11 +97,11 @@ async function redeemOneOnPostgres(
 /**
  * Several redemptions (distinct codes) as one statement: each element of `input` is one redemption
  * with its rows, and each step of the single statement above is applied to the redemptions whose code
- * the single-use UPDATE found unused (`won`); the others write nothing. The codes redeemed are returned.
+ * the single-use UPDATE found unused (`won`); the others write nothing. Each code's outcome is returned.
  */
-async function redeemManyOnPostgres(db: Kysely<Database>, redemptions: readonly Redemption[]): Promise<Set<string>> {
-  const result = await redemptionBatchStatement(redemptions).execute(db);
-  return new Set(result.rows.map((row) => row.code_hash));
+async function redeemManyOnPostgres(db: Kysely<Database>, redemptions: readonly Redemption[]): Promise<Map<string, RedemptionOutcome>> {
+  const redeemed = new Set((await redemptionBatchStatement(redemptions).execute(db)).rows.map((row) => row.code_hash));
+  return new Map(redemptions.map((r) => [r.codeHash, redeemed.has(r.codeHash) ? 'redeemed' : 'already_used'] as const));
 }
 
 /** The statement of `redeemManyOnPostgres` (exported for the test that checks its plan finds rows by key). */

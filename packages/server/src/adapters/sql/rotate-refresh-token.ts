@@ -1,8 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { GrantStore, RotationOutcome } from '../../core/ports/grant-store';
-import { batchedPerTurnBy, eachOnItsOwn } from './batched-per-turn';
+import { batchedPerTurnBy, sharedOnce } from './batched-per-turn';
 import type { Database } from './database-schema';
-import { isRefusedStatement } from './dialect';
 import { refreshTokenRow } from './grant-rows';
 import { toIso } from './iso-time';
 import { type SqliteWrite, sqliteWriteTransaction } from './sqlite-write-transaction';
@@ -96,27 +95,13 @@ async function rotateOneOnPostgres(db: Kysely<Database>, rotation: RotationInput
  */
 const rotateOnPostgres = batchedPerTurnBy(rotateTogether);
 
-async function rotateTogether(db: Kysely<Database>, rotations: readonly RotationInput[]): Promise<PromiseSettledResult<RotationOutcome>[]> {
-  const alone = (rotation: RotationInput) => rotateOneOnPostgres(db, rotation);
-  if (rotations.length === 1) return eachOnItsOwn(rotations, alone);
-  // The same token twice in one turn: the first goes to storage; the others are what a second use of
-  // it would be told after the first (used, or the first's own refusal).
-  const firsts = new Map<string, RotationInput>();
-  for (const rotation of rotations) if (!firsts.has(rotation.oldId)) firsts.set(rotation.oldId, rotation);
-  let outcomes: Map<string, RotationOutcome>;
-  try {
-    outcomes = await rotateManyOnPostgres(db, [...firsts.values()]);
-  } catch (error) {
-    // Refused by PostgreSQL (a deadlock with a revocation that locks several grants in another order,
-    // say): nothing was written, so each rotation runs again on its own, as without the batch. A lost
-    // connection (the commit's fate unknown) is every caller's answer, as for one statement.
-    if (isRefusedStatement(error)) return eachOnItsOwn(rotations, alone);
-    throw error;
-  }
-  return rotations.map((rotation): PromiseSettledResult<RotationOutcome> => {
-    const outcome = outcomes.get(rotation.oldId) ?? 'already_used';
-    if (firsts.get(rotation.oldId) === rotation) return { status: 'fulfilled', value: outcome };
-    return { status: 'fulfilled', value: outcome === 'rotated' ? 'already_used' : outcome };
+/** The same token twice in one turn: the later use is told what a second use after the first is. */
+function rotateTogether(db: Kysely<Database>, rotations: readonly RotationInput[]): Promise<PromiseSettledResult<RotationOutcome>[]> {
+  return sharedOnce(rotations, {
+    key: (rotation) => rotation.oldId,
+    alone: (rotation) => rotateOneOnPostgres(db, rotation),
+    together: (distinct) => rotateManyOnPostgres(db, distinct),
+    repeated: (first) => (first === 'rotated' ? 'already_used' : first),
   });
 }
 
