@@ -23,6 +23,12 @@ import { startSweepSchedule } from './compose/sweep-schedule';
 import { type Config, ConfigError, loadConfig } from './config/load-config';
 import { buildApp } from './http/build-app';
 
+// libuv's thread pool computes the token signatures (ADR 0029) and nothing else of ours: one thread,
+// which a busy server keeps busy, instead of libuv's four woken one by one (ADR 0036). Set before
+// anything uses the pool, which reads it once; UV_THREADPOOL_SIZE in the environment still wins, and
+// node:cluster's workers inherit it.
+process.env.UV_THREADPOOL_SIZE ??= '1';
+
 /**
  * The only file that reads process.env: loadConfig → openStorage → buildApp → listen.
  * Commands (cli/command-line.ts): (none) serve; `migrate`; `rotate-keys [--compromised] [--dry-run]`;

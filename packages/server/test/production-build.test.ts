@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { freePort } from './support/listening-app';
@@ -23,71 +24,15 @@ describe('the production build', () => {
 
   test('npm run build compiles to dist/, and node dist/main.js serves in production with the documented variables only', async () => {
     await promisify(execFile)('npm', ['run', 'build', '-w', 'packages/server'], { cwd: repository });
-    const port = await freePort();
-    const adminToken = `dist-admin-token-${'d'.repeat(32)}`;
-    const issuer = `http://127.0.0.1:${port}`;
-    const started = spawn(process.execPath, [join(repository, 'packages/server/dist/main.js')], {
-      cwd: dir,
-      // No NODE_OPTIONS, no tsx, nothing inherited but PATH.
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        PORT: String(port),
-        COUNTERSIGN_ENV: 'production',
-        COUNTERSIGN_ISSUER: issuer,
-        COUNTERSIGN_ADMIN_TOKEN: adminToken,
-        COUNTERSIGN_KEY_ENCRYPTION_KEY: 'Q'.repeat(43),
-        COUNTERSIGN_SQLITE_PATH: join(dir, 'countersign.sqlite'),
-        COUNTERSIGN_LOG_LEVEL: 'warn',
-      },
-    });
+    const { issuer, adminToken, output, child: started } = await startDist(join(dir, 'countersign.sqlite'));
     child = started;
-    let output = '';
-    started.stdout.on('data', (c) => {
-      output += c;
-    });
-    started.stderr.on('data', (c) => {
-      output += c;
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no banner in 60 s:\n${output}`)), 60_000);
-      started.stdout.on('data', () => {
-        if (output.includes('Countersign is listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      started.on('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`exited with ${code}:\n${output}`));
-      });
-    });
-    assert.doesNotMatch(output, /Demo store|ExperimentalWarning/);
-    assert.ok(!output.includes(adminToken));
+    assert.doesNotMatch(output(), /Demo store|ExperimentalWarning/);
+    assert.ok(!output().includes(adminToken));
 
     const metadata = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as { issuer: string };
     assert.equal(metadata.issuer, issuer);
     // The migrations ran from dist: the provisioning API writes a store, and a credential gets a token.
-    const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
-    const store = await fetch(`${issuer}/provisioning/v1/stores`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ slug: 'dist', name: 'Dist', currency: 'EUR' }),
-    });
-    assert.equal(store.status, 201);
-    const { id: storeId } = (await store.json()) as { id: string };
-    const credential = await fetch(`${issuer}/provisioning/v1/stores/${storeId}/credentials`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ mode: 'live', kind: 'integration', name: 'ERP', scopes: ['stores.view'] }),
-    });
-    assert.equal(credential.status, 201);
-    const { client_id, client_secret } = (await credential.json()) as { client_id: string; client_secret: string };
-    const token = await fetch(`${issuer}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id, client_secret }),
-    });
-    assert.equal(token.status, 200);
+    assert.equal((await clientCredentialsToken(issuer, adminToken)).status, 200);
     // The pages and their assets are compiled in: the landing page and its style sheet answer.
     const landing = await fetch(`${issuer}/`);
     assert.equal(landing.status, 200);
@@ -95,4 +40,89 @@ describe('the production build', () => {
     assert.ok(sheet, 'the landing page links its style sheet');
     assert.equal((await fetch(`${issuer}${sheet}`)).status, 200);
   });
+
+  test('libuv’s thread pool, which signs the tokens, has one thread unless UV_THREADPOOL_SIZE says otherwise (ADR 0036)', async () => {
+    // Threads of a server that has signed a token (the pool starts on its first job), by default
+    // and with libuv's own default of four asked for explicitly.
+    const threadsAfterAToken = async (name: string, env: Record<string, string>) => {
+      const server = await startDist(join(dir, `${name}.sqlite`), env);
+      try {
+        assert.equal((await clientCredentialsToken(server.issuer, server.adminToken)).status, 200);
+        return readdirSync(`/proc/${server.child.pid}/task`).length;
+      } finally {
+        server.child.kill('SIGTERM');
+        await once(server.child, 'exit');
+      }
+    };
+    const byDefault = await threadsAfterAToken('pool-default', {});
+    const withFour = await threadsAfterAToken('pool-four', { UV_THREADPOOL_SIZE: '4' });
+    assert.equal(withFour - byDefault, 3, `${byDefault} threads by default, ${withFour} with UV_THREADPOOL_SIZE=4`);
+  });
 });
+
+/** `node dist/main.js` in production with the documented variables only (and `env`), once it listens. */
+async function startDist(sqlitePath: string, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const adminToken = `dist-admin-token-${'d'.repeat(32)}`;
+  const issuer = `http://127.0.0.1:${port}`;
+  const started = spawn(process.execPath, [join(repository, 'packages/server/dist/main.js')], {
+    cwd: dirname(sqlitePath),
+    // No NODE_OPTIONS, no tsx, nothing inherited but PATH.
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      PORT: String(port),
+      COUNTERSIGN_ENV: 'production',
+      COUNTERSIGN_ISSUER: issuer,
+      COUNTERSIGN_ADMIN_TOKEN: adminToken,
+      COUNTERSIGN_KEY_ENCRYPTION_KEY: 'Q'.repeat(43),
+      COUNTERSIGN_SQLITE_PATH: sqlitePath,
+      COUNTERSIGN_LOG_LEVEL: 'warn',
+      ...env,
+    },
+  });
+  let output = '';
+  started.stdout.on('data', (c) => {
+    output += c;
+  });
+  started.stderr.on('data', (c) => {
+    output += c;
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner in 60 s:\n${output}`)), 60_000);
+    started.stdout.on('data', () => {
+      if (output.includes('Countersign is listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    started.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${output}`));
+    });
+  });
+  return { issuer, adminToken, child: started, output: () => output };
+}
+
+/** A store and an integration made through the provisioning API, and a client_credentials answer for it. */
+async function clientCredentialsToken(issuer: string, adminToken: string): Promise<Response> {
+  const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  const store = await fetch(`${issuer}/provisioning/v1/stores`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ slug: 'dist', name: 'Dist', currency: 'EUR' }),
+  });
+  assert.equal(store.status, 201);
+  const { id: storeId } = (await store.json()) as { id: string };
+  const credential = await fetch(`${issuer}/provisioning/v1/stores/${storeId}/credentials`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ mode: 'live', kind: 'integration', name: 'ERP', scopes: ['stores.view'] }),
+  });
+  assert.equal(credential.status, 201);
+  const { client_id, client_secret } = (await credential.json()) as { client_id: string; client_secret: string };
+  return fetch(`${issuer}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id, client_secret }),
+  });
+}

@@ -27,7 +27,7 @@ import type { Clock } from '../core/ports/clock';
 import type { Random } from '../core/ports/random';
 import { ProvisioningService } from '../core/provisioning/provisioning-service';
 import { revocationNotice } from '../core/revocation-notice';
-import { limitPasswordHashing } from '../core/secrets/password-hasher';
+import { setPasswordHashThreads } from '../core/secrets/password-hasher';
 import { SecretHasher } from '../core/secrets/secret-hasher';
 import { AccessTokenIssuer } from '../core/tokens/access-token-issuer';
 import { AccessTokenVerifier } from '../core/tokens/access-token-verifier';
@@ -77,7 +77,7 @@ export async function composeDependencies(
   random: Random,
   onBackgroundError: (error: unknown) => void = () => {},
 ): Promise<AppDependencies> {
-  limitPasswordHashing(config.passwordHashSlots);
+  setPasswordHashThreads(config.passwordHashThreads);
   const kek = Buffer.from(config.keyEncryptionKey, 'base64url');
   const keyEncryptor = new KeyEncryptor(kek);
   const keyRing = new KeyRing(signingKeyRepository(storage.db), keyEncryptor, clock, config.signingAlg);

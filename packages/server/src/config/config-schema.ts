@@ -141,6 +141,11 @@ export const settings = {
     default: '10000',
     doc: 'PostgreSQL: milliseconds a statement or a connection attempt may take before the request is answered 503 (0 = no bound)',
   },
+  COUNTERSIGN_PASSWORD_HASH_THREADS: {
+    schema: int(1, 64),
+    default: '2',
+    doc: 'password hashes (scrypt, about 32 MiB each) computed at once, on threads of their own; more wait their turn',
+  },
   COUNTERSIGN_DATABASE_POOL_SIZE: {
     schema: int(1, 1000),
     default: '10',

@@ -36,14 +36,15 @@ describe('loadConfig', () => {
     );
   });
 
-  test('password hashes at once: half of libuv’s thread pool, at least one (ADR 0029)', () => {
-    const slots = (UV_THREADPOOL_SIZE?: string) =>
-      loadConfig(UV_THREADPOOL_SIZE === undefined ? {} : { UV_THREADPOOL_SIZE }, development).config.passwordHashSlots;
-    assert.equal(slots(), 2);
-    assert.equal(slots('16'), 8);
-    assert.equal(slots('1'), 1);
-    assert.equal(slots('many'), 2);
-    assert.equal(slots('-3'), 2);
+  test('password hashes at once: COUNTERSIGN_PASSWORD_HASH_THREADS, two unless set (ADR 0036)', () => {
+    const threads = (value?: string) =>
+      loadConfig(value === undefined ? {} : { COUNTERSIGN_PASSWORD_HASH_THREADS: value }, development).config.passwordHashThreads;
+    assert.equal(threads(), 2);
+    assert.equal(threads('8'), 8);
+    assert.equal(threads('1'), 1);
+    for (const bad of ['0', 'many', '-3', '65']) {
+      assert.throws(() => threads(bad), /COUNTERSIGN_PASSWORD_HASH_THREADS:/);
+    }
   });
 
   test('every bad value is reported at once, each naming its variable', () => {

@@ -42,8 +42,8 @@ export interface Config {
   readonly databasePoolSize: number;
   /** COUNTERSIGN_DATABASE_PREPARED_STATEMENTS: named prepared statements on PostgreSQL. */
   readonly preparedStatements: boolean;
-  /** Password hashes run at once: half of libuv's thread pool (`UV_THREADPOOL_SIZE`), at least one (ADR 0029). */
-  readonly passwordHashSlots: number;
+  /** COUNTERSIGN_PASSWORD_HASH_THREADS: password hashes computed at once, on threads of their own (ADR 0036). */
+  readonly passwordHashThreads: number;
   /** COUNTERSIGN_SWEEP_INTERVAL (seconds). */
   readonly sweepInterval: number;
   /** COUNTERSIGN_AUDIT_RETENTION_DAYS (0 = for ever). */
@@ -187,19 +187,9 @@ export function loadConfig(
     statementTimeout: values.COUNTERSIGN_STATEMENT_TIMEOUT as number,
     databasePoolSize: values.COUNTERSIGN_DATABASE_POOL_SIZE as number,
     preparedStatements: values.COUNTERSIGN_DATABASE_PREPARED_STATEMENTS as boolean,
-    passwordHashSlots: halfThreadPool(env.UV_THREADPOOL_SIZE),
+    passwordHashThreads: values.COUNTERSIGN_PASSWORD_HASH_THREADS as number,
     sweepInterval: values.COUNTERSIGN_SWEEP_INTERVAL as number,
     auditRetentionDays: values.COUNTERSIGN_AUDIT_RETENTION_DAYS as number,
   };
   return { config: Object.freeze(config), warnings };
-}
-
-/**
- * Half of libuv's thread pool, at least one: `UV_THREADPOOL_SIZE` is libuv's own variable (default 4,
- * read by libuv when the pool first starts), not a Countersign setting, so a value it would not take
- * counts as its default.
- */
-function halfThreadPool(value: string | undefined): number {
-  const size = Number(value);
-  return Math.max(1, Math.floor((Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4) / 2));
 }

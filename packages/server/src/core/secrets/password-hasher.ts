@@ -1,29 +1,25 @@
-import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
-import { threadPoolShare } from './thread-pool-share';
+import { randomBytes, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { type ScryptDerive, scryptThreads } from './scrypt-threads';
 
 // OWASP's scrypt parameters (N=2^17, r=8, p=1) need 128 MiB per hash; this is their lower-memory
 // equivalent row (N=2^15, r=8, p=3). Stored with the hash so they can be raised later.
 const PARAMS = { N: 2 ** 15, r: 8, p: 3 } as const;
 const KEY_LENGTH = 32;
 
-// scrypt runs on libuv's thread pool, beside the token signatures: it may take half of it, no more
-// (two hashes at once under libuv's default of four threads, until the composition root says).
-let share = threadPoolShare(2);
+// scrypt runs on threads of its own, never on libuv's thread pool, which computes the token
+// signatures (ADR 0036): two hashes at once until the composition root says otherwise.
+let threads = 2;
+let derivation: ScryptDerive = scryptThreads(threads);
 
-/** How many password hashes may run at once: `Config.passwordHashSlots`, set once at composition. */
-export function limitPasswordHashing(slots: number): void {
-  share = threadPoolShare(slots);
+/** How many password hashes may run at once: `Config.passwordHashThreads`, set at composition. */
+export function setPasswordHashThreads(count: number): void {
+  if (count === threads) return;
+  derivation = scryptThreads(count);
+  threads = count;
 }
 
 function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> {
-  return share(
-    () =>
-      new Promise<Buffer>((resolve, reject) =>
-        scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...params, maxmem: 64 * 1024 * 1024 }, (err, key) =>
-          err ? reject(err) : resolve(key),
-        ),
-      ),
-  );
+  return derivation(password.normalize('NFKC'), salt, KEY_LENGTH, { ...params, maxmem: 64 * 1024 * 1024 });
 }
 
 /** Passwords of customers and users: scrypt (SPEC §1), in node:crypto so no native add-on is needed. */
