@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseEnvironment, freePort, repoRoot, type ServerProcess, startServer, waitUntilUp } from '../lib/processes';
 
@@ -12,8 +12,22 @@ const SOURCE_ENTRY = 'packages/server/src/main.ts';
  * starts Countersign through `startCountersign`.
  */
 export function countersignCommand(): { args: string[]; label: string } {
-  if (existsSync(join(repoRoot, BUILT_ENTRY))) return { args: [BUILT_ENTRY], label: `node ${BUILT_ENTRY}` };
-  return { args: ['--import', 'tsx', SOURCE_ENTRY], label: `node --import tsx ${SOURCE_ENTRY}` };
+  const flags = startFlags();
+  const built = [...flags, BUILT_ENTRY];
+  if (existsSync(join(repoRoot, BUILT_ENTRY))) return { args: built, label: `node ${built.join(' ')}` };
+  const source = [...flags, '--import', 'tsx', SOURCE_ENTRY];
+  return { args: source, label: `node ${source.join(' ')}` };
+}
+
+/**
+ * Node's flags in `npm start` (the root package.json's `start` script, which docs/deployment.md
+ * repeats): the benchmark starts Countersign with them, as deployed (ADR 0037).
+ */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const command = / node ((?:--\S+ )*)packages\/server\/dist\/main\.js/.exec(start);
+  if (!command) throw new Error(`npm start does not run node packages/server/dist/main.js: ${start}`);
+  return (command[1] as string).trim().split(' ').filter(Boolean);
 }
 
 export interface CountersignOptions {

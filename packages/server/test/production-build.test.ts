@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -9,6 +9,11 @@ import { promisify } from 'node:util';
 import { freePort } from './support/listening-app';
 
 const repository = new URL('../../..', import.meta.url).pathname;
+const scripts = (dir: string) =>
+  (JSON.parse(readFileSync(join(repository, dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+/** `node <flags> packages/server/dist/main.js`, as `npm start` serves (ADR 0037). */
+const serveCommand = /node (?:--\S+ )*packages\/server\/dist\/main\.js/.exec(scripts('.').start as string)?.[0] as string;
+const startFlags = serveCommand.split(' ').slice(1, -1);
 
 /**
  * `npm run build` and `node dist/main.js` as docs/deployment.md runs them: compiled JavaScript (no
@@ -41,6 +46,13 @@ describe('the production build', () => {
     assert.equal((await fetch(`${issuer}${sheet}`)).status, 200);
   });
 
+  test('npm start, the server package’s start and docs/deployment.md serve with the same node flags (ADR 0037)', () => {
+    assert.deepEqual(startFlags, ['--max-semi-space-size=8']);
+    assert.equal(scripts('packages/server').start, `node ${startFlags.join(' ')} dist/main.js`);
+    const guide = readFileSync(join(repository, 'docs/deployment.md'), 'utf8');
+    assert.match(guide, new RegExp(`^${serveCommand.replaceAll('.', '\\.')} +# serve`, 'm'));
+  });
+
   test('libuv’s thread pool, which signs the tokens, has one thread unless UV_THREADPOOL_SIZE says otherwise (ADR 0036)', async () => {
     // Threads of a server that has signed a token (the pool starts on its first job), by default
     // and with libuv's own default of four asked for explicitly.
@@ -65,7 +77,7 @@ async function startDist(sqlitePath: string, env: Record<string, string> = {}) {
   const port = await freePort();
   const adminToken = `dist-admin-token-${'d'.repeat(32)}`;
   const issuer = `http://127.0.0.1:${port}`;
-  const started = spawn(process.execPath, [join(repository, 'packages/server/dist/main.js')], {
+  const started = spawn(process.execPath, [...startFlags, join(repository, 'packages/server/dist/main.js')], {
     cwd: dirname(sqlitePath),
     // No NODE_OPTIONS, no tsx, nothing inherited but PATH.
     env: {
