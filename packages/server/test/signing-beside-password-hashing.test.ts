@@ -6,6 +6,15 @@ import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { scryptThreads } from '../src/core/secrets/scrypt-threads';
+import { threadPoolShare } from '../src/core/secrets/thread-pool-share';
+
+const deferred = () => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+};
 
 const source = (path: string) => JSON.stringify(pathToFileURL(resolve(import.meta.dirname, '..', path)).href);
 
@@ -43,6 +52,41 @@ describe('token signatures beside password hashing (ADR 0029, ADR 0036)', () => 
     assert.match(result.token, /^[\w-]+\.[\w-]+\.[\w-]{86}$/);
     assert.equal(result.right, true);
     assert.equal(result.wrong, false);
+  });
+});
+
+describe('threadPoolShare', () => {
+  test('threadPoolShare runs at most its slots at once, the rest in order of arrival', async () => {
+    const share = threadPoolShare(2);
+    const gates = Array.from({ length: 5 }, deferred);
+    const started: number[] = [];
+    let running = 0;
+    let most = 0;
+    const results = gates.map((gate, i) =>
+      share(async () => {
+        started.push(i);
+        running++;
+        most = Math.max(most, running);
+        await gate.promise;
+        running--;
+        if (i === 1) throw new Error('task 1 failed');
+        return i;
+      }),
+    );
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(started, [0, 1]);
+    gates[1]?.resolve(); // a failing task gives its slot back too
+    await assert.rejects(results[1] as Promise<number>, /task 1 failed/);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(started, [0, 1, 2]);
+    for (const gate of gates) gate.resolve();
+    assert.deepEqual(await Promise.all([results[0], results[2], results[3], results[4]]), [0, 2, 3, 4]);
+    assert.deepEqual(started, [0, 1, 2, 3, 4]);
+    assert.equal(most, 2);
+  });
+
+  test('a share needs at least one slot', () => {
+    assert.throws(() => threadPoolShare(0), RangeError);
   });
 });
 

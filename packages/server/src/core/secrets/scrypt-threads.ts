@@ -1,5 +1,6 @@
 import type { ScryptOptions } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { threadPoolShare } from './thread-pool-share';
 
 /** One scrypt derivation, as node:crypto's `scrypt` takes it. */
 export type ScryptDerive = (password: string, salt: Buffer, keyLength: number, options: ScryptOptions) => Promise<Buffer>;
@@ -22,76 +23,63 @@ parentPort.on('message', ({ password, salt, keyLength, options }) => {
 });
 `;
 
-interface Job {
-  readonly input: { password: string; salt: Buffer; keyLength: number; options: ScryptOptions };
-  resolve(key: Buffer): void;
-  reject(error: Error): void;
-}
+type Input = { password: string; salt: Buffer; keyLength: number; options: ScryptOptions };
 
 /**
  * scrypt on `threads` worker threads of its own, the jobs beyond them waiting in order of arrival
- * (ADR 0036). Not on libuv's thread pool, which computes the token signatures: a password check takes
- * about 300 ms, and a signature queued behind one would wait that long. The threads start on first
- * use; an idle one does not keep the process alive; one that dies fails its job alone and is replaced
- * at the next.
+ * (threadPoolShare; ADR 0036). Not on libuv's thread pool, which computes the token signatures: a
+ * password check takes about 300 ms, and a signature queued behind one would wait that long. A thread
+ * starts when a job finds none idle; an idle one does not keep the process alive; one that dies fails
+ * its job alone.
  *
  * Written here rather than taken from piscina: piscina loads its task from a file, and the server runs
  * both from TypeScript sources (tests) and from a CommonJS build, with no file layout shared by the
- * two; what is needed is a FIFO queue and a message each way.
+ * two; what is needed is a FIFO queue (threadPoolShare) and a message each way.
  */
 export function scryptThreads(threads: number): ScryptDerive {
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError('threads must be a positive integer');
+  const share = threadPoolShare(threads);
+  // The share runs at most `threads` jobs at once, each on a thread of its own: a thread is either
+  // idle here or running one job, so no more than `threads` are ever started.
   const idle: Worker[] = [];
-  const busy = new Map<Worker, Job>();
-  const waiting: Job[] = [];
-  let alive = 0;
-
-  const run = (worker: Worker, job: Job) => {
-    busy.set(worker, job);
-    worker.ref();
-    worker.postMessage(job.input);
-  };
-
-  /** Gives the next waiting job to `worker`, or lets it rest without holding the process open. */
-  const next = (worker: Worker) => {
-    const job = waiting.shift();
-    if (job) return run(worker, job);
-    worker.unref();
-    idle.push(worker);
-  };
 
   const spawn = () => {
-    alive++;
-    // No execArgv: the thread needs none of the process's loaders (tsx) or flags.
     const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
-    worker.on('message', (answer: { key?: Uint8Array; error?: string }) => {
-      const job = busy.get(worker);
-      busy.delete(worker);
-      if (answer.key) job?.resolve(Buffer.from(answer.key.buffer, answer.key.byteOffset, answer.key.byteLength));
-      else job?.reject(new Error(`scrypt failed: ${answer.error}`));
-      next(worker);
-    });
-    // A thread that throws outside a job, or stops, fails the job it held and no other.
-    worker.on('error', (error) => {
-      busy.get(worker)?.reject(error);
-      busy.delete(worker);
-    });
-    worker.on('exit', (code) => {
-      alive--;
-      busy.get(worker)?.reject(new Error(`the scrypt thread stopped (exit code ${code})`));
-      busy.delete(worker);
+    // An idle thread that stops is forgotten; a job's own listeners below answer for a busy one.
+    worker.on('error', () => {});
+    worker.once('exit', () => {
       if (idle.includes(worker)) idle.splice(idle.indexOf(worker), 1);
-      const job = waiting.shift();
-      if (job) run(spawn(), job);
     });
     return worker;
   };
 
-  return (password, salt, keyLength, options) =>
+  const runOn = (worker: Worker, input: Input) =>
     new Promise<Buffer>((resolve, reject) => {
-      const job: Job = { input: { password, salt, keyLength, options }, resolve, reject };
-      const worker = idle.pop() ?? (alive < threads ? spawn() : undefined);
-      if (worker) run(worker, job);
-      else waiting.push(job);
+      const settle = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const onMessage = (answer: { key?: Uint8Array; error?: string }) => {
+        settle();
+        worker.unref();
+        idle.push(worker);
+        if (answer.key) resolve(Buffer.from(answer.key.buffer, answer.key.byteOffset, answer.key.byteLength));
+        else reject(new Error(`scrypt failed: ${answer.error}`));
+      };
+      const onError = (error: Error) => {
+        settle();
+        reject(error);
+      };
+      const onExit = (code: number) => {
+        settle();
+        reject(new Error(`the scrypt thread stopped (exit code ${code})`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.ref();
+      worker.postMessage(input);
     });
+
+  return (password, salt, keyLength, options) => share(() => runOn(idle.pop() ?? spawn(), { password, salt, keyLength, options }));
 }
